@@ -1,0 +1,67 @@
+import { Command, CommanderError, Option } from 'commander';
+import { EXIT } from '../core/exit-codes.js';
+import { Redactor } from '../core/redact.js';
+import { TdError } from '../core/td-error.js';
+import { INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from './common-options.js';
+import { STAGES } from './registry.js';
+import { runStageCommand } from './run-stage.js';
+import type { FlagSpec, StageSpec } from './stage-spec.js';
+
+function flagsFor(spec: StageSpec): FlagSpec[] {
+  const io = spec.kind === 'transform' ? [...INPUT_FLAGS, ...OUTPUT_FLAGS] : spec.kind === 'source' ? OUTPUT_FLAGS : INPUT_FLAGS;
+  return [...spec.flags, ...io, ...PROCESS_FLAGS];
+}
+
+/** Prints an error as one line on stderr (never a stack, unless TD_DEBUG is set) and returns the exit code. */
+export function reportError(command: string, error: unknown): number {
+  const redactor = Redactor.fromEnv();
+  if (error instanceof TdError) {
+    process.stderr.write(redactor.apply(`${command}: ${error.message}`) + '\n');
+    return error.exitCode;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  const stack = process.env.TD_DEBUG && error instanceof Error ? `\n${error.stack}` : ' (set TD_DEBUG=1 for a stack trace)';
+  process.stderr.write(redactor.apply(`${command}: internal error: ${message}${stack}`) + '\n');
+  return EXIT.software;
+}
+
+export function buildProgram(version: string): Command {
+  const program = new Command('td')
+    .description('Turn coding-agent trajectories into training data by LLM duels.\nStages read and write JSONL: td sample | td king | td challenge | td judge | td report --out DIR')
+    .version(version)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+
+  for (const spec of STAGES) {
+    const command = program.command(spec.name).description(spec.summary).exitOverride();
+    for (const flag of flagsFor(spec)) {
+      const option = new Option(flag.flags, flag.description);
+      if (flag.defaultText !== undefined) option.default(undefined, flag.defaultText);
+      command.addOption(option);
+    }
+    command.action(async (values: Record<string, unknown>) => {
+      try {
+        process.exitCode = await runStageCommand(spec, values);
+      } catch (error) {
+        process.exitCode = reportError(`td ${spec.name}`, error);
+      }
+    });
+  }
+  return program;
+}
+
+/** Runs the CLI; resolves with the exit code also set on process.exitCode. */
+export async function main(argv: readonly string[], version: string): Promise<void> {
+  const program = buildProgram(version);
+  try {
+    await program.parseAsync([...argv]);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; commander has already printed its message for the rest.
+      process.exitCode = error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+      return;
+    }
+    process.exitCode = reportError('td', error);
+  }
+}

@@ -1,0 +1,43 @@
+import type { Writable } from 'node:stream';
+import type { z } from 'zod';
+import type { Item, StageRuntime } from '../core/session.js';
+import type { TransformStage } from '../core/stage.js';
+
+/** A command-line flag bound to one key of a stage's options schema. */
+export interface FlagSpec {
+  /** The options key (camelCase), the same key a pipeline file uses (as kebab-case or snake_case). */
+  key: string;
+  /** Commander syntax: `-n, --count <n>`, `--reject-leaks`. */
+  flags: string;
+  description: string;
+  /** Shown in `--help`; the real default lives in the schema. */
+  defaultText?: string;
+}
+
+interface SpecBase<O> {
+  name: string;
+  summary: string;
+  /** Parses the stage's options from CLI flags and pipeline files alike; defaults live here. */
+  options: z.ZodType<O>;
+  flags: readonly FlagSpec[];
+}
+
+/** JSONL in, JSONL out: king, challenge, judge, validate. */
+export interface TransformSpec<O = unknown> extends SpecBase<O> {
+  kind: 'transform';
+  create(options: O, runtime: StageRuntime): Promise<TransformStage<any, any>> | TransformStage<any, any>;
+}
+
+/** Produces records from elsewhere (parquet, a seed directory): sample, import. */
+export interface SourceSpec<O = unknown> extends SpecBase<O> {
+  kind: 'source';
+  create(options: O, runtime: StageRuntime): Promise<AsyncIterable<Item>> | AsyncIterable<Item>;
+}
+
+/** Consumes records into files of its own: report. */
+export interface SinkSpec<O = unknown> extends SpecBase<O> {
+  kind: 'sink';
+  create(options: O, runtime: StageRuntime): Promise<Writable> | Writable;
+}
+
+export type StageSpec = TransformSpec<any> | SourceSpec<any> | SinkSpec<any>;

@@ -1,0 +1,5 @@
+export * from './message.js';
+export * from './pr.js';
+export * from './turn.js';
+export * from './judgement.js';
+export * from './scored.js';

@@ -1,0 +1,70 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+import type { FailureKind } from './outcome.js';
+import type { Logger } from './logger.js';
+import type { Redactor } from './redact.js';
+
+/** Longest raw line kept in an errors entry; a longer one keeps its head and says how long it was. */
+export const MAX_RAW_CHARS = 1 << 20;
+/** After this many stderr lines for one reason, further ones go only to the errors file. */
+export const STDERR_LINES_PER_REASON = 200;
+
+/** One rejected input: enough to find it (source, line, id), understand it (reason, error) and replay it (raw or record). */
+export interface ErrorEntry {
+  stage: string;
+  kind: FailureKind;
+  reason: string;
+  /** Input file name, or `<stdin>`. */
+  source: string;
+  /** 1-based line in `source` (0 when the record did not come from a line, e.g. a parquet row). */
+  line: number;
+  id?: string;
+  error: string;
+  /** The offending line, when it could not be parsed. */
+  raw?: string;
+  rawBytes?: number;
+  /** The parsed input record, when it was valid JSON: feed these back to rerun the failures. */
+  record?: unknown;
+}
+
+export interface ErrorSink {
+  report(entry: ErrorEntry): void;
+  close(): void;
+}
+
+export interface ErrorSinkOptions {
+  /** Appended to, one JSON object per line; omitted: stderr only. */
+  path?: string;
+  log: Logger;
+  redactor: Redactor;
+}
+
+/**
+ * Writes each rejected input as one `\n`-terminated JSON line with a single synchronous append, so
+ * several td processes in one unix pipe can share one errors file and a crash never leaves half a line.
+ */
+export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
+  const fd = options.path === undefined ? undefined : openSync(options.path, 'a');
+  const printed = new Map<string, number>();
+  return {
+    report(entry) {
+      const shown = (printed.get(entry.reason) ?? 0) + 1;
+      printed.set(entry.reason, shown);
+      if (shown <= STDERR_LINES_PER_REASON) {
+        options.log.line(`${entry.source}:${entry.line}: ${entry.reason}: ${entry.error} (td ${entry.stage})`);
+      } else if (shown === STDERR_LINES_PER_REASON + 1) {
+        const where = fd === undefined ? 'counted in the summary' : `written to ${options.path}`;
+        options.log.line(`td ${entry.stage}: further '${entry.reason}' failures are ${where} only`);
+      }
+      if (fd !== undefined) writeSync(fd, options.redactor.apply(JSON.stringify(entry)) + '\n');
+    },
+    close() {
+      if (fd !== undefined) closeSync(fd);
+    },
+  };
+}
+
+/** Cuts an over-long raw line so one bad 60 MB line cannot make a 60 MB errors entry. */
+export function boundedRaw(raw: string, bytes: number): Pick<ErrorEntry, 'raw' | 'rawBytes'> {
+  if (raw.length <= MAX_RAW_CHARS) return { raw };
+  return { raw: raw.slice(0, MAX_RAW_CHARS), rawBytes: bytes };
+}

@@ -1,0 +1,104 @@
+import type { ErrorSink } from './errors-sink.js';
+import type { Logger } from './logger.js';
+import type { Failure } from './outcome.js';
+import type { Redactor } from './redact.js';
+import { StageStats } from './stats.js';
+
+/** A JSON object as read from one JSONL line. */
+export type JsonObject = Record<string, unknown>;
+
+/** A record on its way through the stages, with where it came from (for error messages and the errors file). */
+export interface Item<R = JsonObject> {
+  record: R;
+  /** Input file name, `<stdin>`, or a stage-specific origin such as a parquet file. */
+  source: string;
+  /** 1-based line in `source`; 0 when the record was not read from a line. */
+  line: number;
+}
+
+/**
+ * What one td process shares between its stages: logging, the errors file, secrets, the two signals
+ * and per-process resources (the LLM endpoints' limiters and the request cache are memoised here, so
+ * every stage of a `td run` shares them; nothing is a module-level singleton).
+ */
+export class Session {
+  private readonly resources = new Map<string, unknown>();
+  private readonly closers: Array<() => Promise<void> | void> = [];
+
+  constructor(
+    readonly log: Logger,
+    readonly errors: ErrorSink,
+    readonly redactor: Redactor,
+    /** Fires to stop reading new input (first SIGINT). Sources end cleanly when it fires. */
+    readonly stopSignal: AbortSignal,
+    /** Fires to abort work in flight (grace period over, or the output went away). */
+    readonly signal: AbortSignal,
+    readonly env: NodeJS.ProcessEnv = process.env,
+  ) {}
+
+  /** Returns the resource under `key`, creating it once per session. */
+  memo<T>(key: string, create: () => T): T {
+    if (!this.resources.has(key)) this.resources.set(key, create());
+    return this.resources.get(key) as T;
+  }
+
+  /** Registers cleanup to run (in reverse order) when the session closes. */
+  onClose(closer: () => Promise<void> | void): void {
+    this.closers.push(closer);
+  }
+
+  async close(): Promise<void> {
+    for (const closer of this.closers.reverse()) await closer();
+    this.closers.length = 0;
+    this.errors.close();
+  }
+
+  forStage(stage: string): StageRuntime {
+    return new StageRuntime(this, stage, new StageStats(stage));
+  }
+}
+
+/** A stage's view of the session: its name and counters, and one place to reject a record. */
+export class StageRuntime {
+  constructor(
+    readonly session: Session,
+    readonly stage: string,
+    readonly stats: StageStats,
+  ) {}
+
+  get log(): Logger {
+    return this.session.log;
+  }
+
+  get signal(): AbortSignal {
+    return this.session.signal;
+  }
+
+  get stopSignal(): AbortSignal {
+    return this.session.stopSignal;
+  }
+
+  /** Counts a failure and writes it to stderr and the errors file, with the record (or raw line) to replay it. */
+  reject(failure: Failure, where: { source: string; line: number }, payload: { record?: unknown; raw?: string; rawBytes?: number } = {}): void {
+    this.stats.recordFailure(failure);
+    const id = recordId(payload.record);
+    this.session.errors.report({
+      stage: this.stage,
+      kind: failure.kind,
+      reason: failure.reason,
+      source: where.source,
+      line: where.line,
+      ...(id === undefined ? {} : { id }),
+      error: failure.message,
+      ...payload,
+    });
+  }
+}
+
+function recordId(record: unknown): string | undefined {
+  if (record !== null && typeof record === 'object' && 'id' in record) {
+    const id = (record as { id: unknown }).id;
+    if (typeof id === 'string') return id;
+  }
+  return undefined;
+}

@@ -1,0 +1,69 @@
+import { Duplex } from 'node:stream';
+import { fail, type Outcome } from './outcome.js';
+import { orderedMap } from './ordered-map.js';
+import type { Item, JsonObject, StageRuntime } from './session.js';
+import type { StageContext, TransformStage } from './stage.js';
+import { formatZodError } from './zod-format.js';
+
+interface Done {
+  item: Item;
+  outcome: Outcome<unknown>;
+}
+
+/**
+ * Runs a transform stage over items: validates each record against the stage's input contract, calls
+ * the core with bounded concurrency, and yields successes in input order. Failures go to the errors
+ * sink (with the record, so they can be replayed) and the stream goes on.
+ */
+export async function* runStage<I, O>(
+  items: AsyncIterable<Item>,
+  stage: TransformStage<I, O>,
+  runtime: StageRuntime,
+  signal: AbortSignal = runtime.signal,
+): AsyncGenerator<Item<O & JsonObject>, void, undefined> {
+  const stats = runtime.stats;
+  const process = async (item: Item): Promise<Done> => {
+    stats.in++;
+    const checked = stage.input.safeParse(item.record, { reportInput: true });
+    if (!checked.success) {
+      return { item, outcome: fail('invalid', 'schema', formatZodError(checked.error)) };
+    }
+    if (signal.aborted) return { item, outcome: fail('transient', 'interrupted', 'not started: the run was interrupted') };
+    stats.inFlight++;
+    const ctx: StageContext = { signal, source: item.source, line: item.line, runtime };
+    try {
+      // The original object is passed on, not zod's copy: unknown fields and key order stay as they were.
+      return { item, outcome: await stage.run(item.record as I, ctx) };
+    } catch (error) {
+      // A core must not throw; if one does, that is a bug, reported on the record rather than killing the run.
+      const message = error instanceof Error ? error.message : String(error);
+      return { item, outcome: fail('rejected', 'internal', `td ${runtime.stage} failed unexpectedly: ${message}`) };
+    } finally {
+      stats.inFlight--;
+    }
+  };
+
+  try {
+    const options = { concurrency: stage.concurrency, ...(stage.readAhead === undefined ? {} : { readAhead: stage.readAhead }) };
+    for await (const { item, outcome } of orderedMap(items, process, options)) {
+      if (outcome.ok) {
+        stats.out++;
+        yield { record: outcome.record as O & JsonObject, source: item.source, line: item.line };
+      } else {
+        runtime.reject(outcome.failure, item, { record: item.record });
+      }
+    }
+  } finally {
+    await stage.close?.();
+  }
+}
+
+/**
+ * The same stage as a Node Duplex stream of items (object mode), for `stream.pipeline` and `.pipe`.
+ * Destroying the stream aborts the calls in flight.
+ */
+export function createStageStream<I, O>(stage: TransformStage<I, O>, runtime: StageRuntime): Duplex {
+  return Duplex.from(async function* (source: AsyncIterable<Item>, { signal }: { signal: AbortSignal }) {
+    yield* runStage(source, stage, runtime, AbortSignal.any([signal, runtime.signal]));
+  });
+}

@@ -1,0 +1,14 @@
+/**
+ * An error that ends the command with a one-line message and a chosen exit code (a missing API key, an
+ * unreadable input file, a bad flag). Anything else that escapes is a bug and is reported as such.
+ */
+export class TdError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number,
+    readonly code = 'td',
+  ) {
+    super(message);
+    this.name = 'TdError';
+  }
+}

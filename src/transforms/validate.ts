@@ -1,0 +1,39 @@
+import { z } from 'zod';
+import { ScoredRecordSchema } from '../contract/scored.js';
+import { TurnRecordSchema } from '../contract/turn.js';
+import { ok } from '../core/outcome.js';
+import type { JsonObject } from '../core/session.js';
+import type { TransformStage } from '../core/stage.js';
+import type { TransformSpec } from '../cli/stage-spec.js';
+
+export const VALIDATE_CONTRACTS = {
+  turn: TurnRecordSchema,
+  scored: ScoredRecordSchema,
+} as const;
+
+export const ValidateOptionsSchema = z.object({
+  as: z.enum(['turn', 'scored'], { error: 'expected turn or scored' }).default('turn'),
+});
+export type ValidateOptions = z.infer<typeof ValidateOptionsSchema>;
+
+/**
+ * Checks records against the contract and passes valid ones through unchanged. The check itself is
+ * the adapter's input validation; this core has nothing left to do, which makes `td validate` the
+ * measure of the stage machinery's own cost.
+ */
+export function createValidateStage(options: ValidateOptions): TransformStage<JsonObject, JsonObject> {
+  return {
+    input: VALIDATE_CONTRACTS[options.as] as unknown as z.ZodType<JsonObject>,
+    run: async (record) => ok(record),
+    concurrency: 1,
+  };
+}
+
+export const validateSpec: TransformSpec<ValidateOptions> = {
+  kind: 'transform',
+  name: 'validate',
+  summary: 'check records against the td record contract; pass valid ones through, reject the rest with reasons',
+  options: ValidateOptionsSchema,
+  flags: [{ key: 'as', flags: '--as <contract>', description: 'contract to check: turn (td sample output) or scored (td judge output)', defaultText: 'turn' }],
+  create: (options) => createValidateStage(options),
+};
