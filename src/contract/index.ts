@@ -3,3 +3,4 @@ export * from './pr.js';
 export * from './turn.js';
 export * from './judgement.js';
 export * from './scored.js';
+export * from './meta.js';
