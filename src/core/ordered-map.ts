@@ -1,3 +1,5 @@
+import { StoppableReader } from './next-or-stop.js';
+
 /**
  * Ordered, bounded, backpressured mapping over an async iterable: the engine under every stage.
  *
@@ -66,10 +68,14 @@ export async function* orderedMap<I, O>(
     wakeReader = undefined;
     wake?.();
   };
+  // Aborts when reading must end early: the stop signal fired or the consumer went away.
+  const halt = new AbortController();
   const onStop = (): void => {
     stopped = true;
+    halt.abort();
     notifyReader();
   };
+  if (stopped) halt.abort();
   options.stopSignal?.addEventListener('abort', onStop, { once: true });
 
   const acquireSlot = async (): Promise<void> => {
@@ -93,22 +99,18 @@ export async function* orderedMap<I, O>(
     }
   };
 
-  // Resolves when reading must end early: the stop signal fired or the consumer went away.
-  let halt!: (reason: 'halt') => void;
-  const halted = new Promise<'halt'>((resolve) => (halt = resolve));
-  if (stopped) halt('halt');
-  options.stopSignal?.addEventListener('abort', () => halt('halt'), { once: true });
   let exhausted = false;
 
   const read = async (): Promise<void> => {
+    const reader = new StoppableReader(iterator, halt.signal);
     try {
       while (!stopped) {
         if (held.length >= readAhead) {
           await new Promise<void>((resolve) => (wakeReader = resolve));
           continue;
         }
-        const next = await Promise.race([iterator.next(), halted]);
-        if (next === 'halt' || stopped) break;
+        const next = await reader.next();
+        if (next === 'stop' || stopped) break;
         if (next.done) {
           exhausted = true;
           break;
@@ -122,6 +124,7 @@ export async function* orderedMap<I, O>(
     } catch (error) {
       sourceError = { error };
     } finally {
+      reader.dispose();
       sourceDone = true;
       notifyConsumer();
     }
@@ -145,12 +148,10 @@ export async function* orderedMap<I, O>(
     if (sourceError) throw sourceError.error;
   } finally {
     options.stopSignal?.removeEventListener('abort', onStop);
-    stopped = true;
-    halt('halt');
-    notifyReader();
+    onStop();
     // Tell a stream-backed source to release its resource. Not awaited: a generator queues return()
     // behind a pending next(), which may wait on input that never comes (an idle stdin).
-    if (!exhausted && sourceError === undefined) void iterator.return?.()?.catch?.(() => undefined);
+    if (!exhausted && sourceError === undefined) iterator.return?.().catch(() => undefined);
   }
 }
 

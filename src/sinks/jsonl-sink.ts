@@ -29,40 +29,72 @@ export interface JsonlWriterOptions {
   onWritten?: (count: number) => void;
 }
 
-/** The encoder over any byte destination. */
+/** Output is gathered up to this many characters before one write to the destination. */
+const BATCH_CHARS = 1 << 20;
+
+/**
+ * The encoder over any byte destination. Lines are gathered into one string and written when it holds
+ * about 1 MiB, or as soon as the producer pauses (a `setImmediate` flush), so a slow LLM stage still
+ * streams each record out at once while a fast one writes a megabyte at a time.
+ */
 export function createJsonlWriter(destination: NodeJS.WritableStream, options: JsonlWriterOptions = {}): Writable {
   const end = options.end ?? true;
   let failed: Error | undefined;
+  let batch = '';
+  let flushScheduled = false;
+  /** Callback of the write that waits for the destination to drain, if any. */
   let waitingDrain: ((error?: Error | null) => void) | undefined;
 
-  const writeText = (text: string, callback: (error?: Error | null) => void): void => {
-    if (failed) return callback(failed);
-    if (destination.write(text)) return callback();
-    waitingDrain = callback;
+  const flush = (then?: (error?: Error | null) => void): void => {
+    const text = batch;
+    batch = '';
+    if (failed) return then?.(failed);
+    if (text === '' || destination.write(text)) return then?.();
+    if (!then) return; // the next write or final() waits for drain
+    waitingDrain = then;
     destination.once('drain', () => {
-      waitingDrain = undefined;
-      callback();
+      if (waitingDrain === then) waitingDrain = undefined;
+      then();
     });
+  };
+
+  const scheduleFlush = (): void => {
+    if (flushScheduled) return;
+    flushScheduled = true;
+    setImmediate(() => {
+      flushScheduled = false;
+      if (batch !== '') flush();
+    });
+  };
+
+  const add = (text: string, count: number, callback: (error?: Error | null) => void): void => {
+    if (failed) return callback(failed);
+    batch += text;
+    options.onWritten?.(count);
+    const needsDrain = (destination as { writableNeedDrain?: boolean }).writableNeedDrain === true;
+    if (batch.length >= BATCH_CHARS || needsDrain) return flush(callback);
+    scheduleFlush();
+    callback();
   };
 
   const sink = new Writable({
     objectMode: true,
     highWaterMark: 64,
     write(item: Item, _encoding, callback) {
-      writeText(JSON.stringify(item.record) + '\n', callback);
-      options.onWritten?.(1);
+      add(JSON.stringify(item.record) + '\n', 1, callback);
     },
     writev(chunks, callback) {
       let text = '';
       for (const { chunk } of chunks) text += JSON.stringify((chunk as Item).record) + '\n';
-      writeText(text, callback);
-      options.onWritten?.(chunks.length);
+      add(text, chunks.length, callback);
     },
     final(callback) {
-      if (failed) return callback(failed);
-      if (!end) return callback();
-      destination.once('finish', () => callback());
-      destination.end();
+      flush((error) => {
+        if (error) return callback(error);
+        if (!end) return callback();
+        destination.once('finish', () => callback());
+        destination.end();
+      });
     },
     destroy(error, callback) {
       if (end && !(destination as { destroyed?: boolean }).destroyed) (destination as unknown as Writable).destroy?.();
