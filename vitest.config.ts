@@ -7,5 +7,7 @@ export default defineConfig({
     maxWorkers: 2,
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // The JSON report gives CI its counts (.ci/run prints "N passed, N failed" from it).
+    reporters: ['default', ['json', { outputFile: 'test-output/vitest.json' }]],
   },
 });

@@ -14,6 +14,6 @@ export type Message = z.infer<typeof MessageSchema>;
 export const HistorySchema = z
   .array(MessageSchema)
   .min(2, 'expected at least 2 messages (the system prompt and the task)')
-  .refine((messages) => messages.at(-1)?.role === 'user', {
+  .refine((messages) => messages.length < 2 || messages.at(-1)?.role === 'user', {
     message: 'expected the last message to be from the user (the task or an observation the next turn answers)',
   });

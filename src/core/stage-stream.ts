@@ -1,4 +1,5 @@
-import { Duplex } from 'node:stream';
+import type { Duplex } from 'node:stream';
+import { iterableDuplex } from './iterable-duplex.js';
 import { fail, type Outcome } from './outcome.js';
 import { orderedMap } from './ordered-map.js';
 import type { Item, JsonObject, StageRuntime } from './session.js';
@@ -16,7 +17,7 @@ interface Done {
  * sink (with the record, so they can be replayed) and the stream goes on.
  */
 export async function* runStage<I, O>(
-  items: AsyncIterable<Item>,
+  items: AsyncIterable<Item> | Iterable<Item>,
   stage: TransformStage<I, O>,
   runtime: StageRuntime,
   signal: AbortSignal = runtime.signal,
@@ -63,7 +64,9 @@ export async function* runStage<I, O>(
  * Destroying the stream aborts the calls in flight.
  */
 export function createStageStream<I, O>(stage: TransformStage<I, O>, runtime: StageRuntime): Duplex {
-  return Duplex.from(async function* (source: AsyncIterable<Item>, { signal }: { signal: AbortSignal }) {
-    yield* runStage(source, stage, runtime, AbortSignal.any([signal, runtime.signal]));
+  const destroyed = new AbortController();
+  const signal = AbortSignal.any([destroyed.signal, runtime.signal]);
+  return iterableDuplex((source: AsyncIterable<Item>) => runStage(source, stage, runtime, signal), {
+    onDestroy: () => destroyed.abort(new Error('stream destroyed')),
   });
 }

@@ -40,9 +40,10 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
   /** Bytes of the current line once it went over the limit (its content is no longer kept). */
   let overlong: { bytes: number; head: Buffer } | undefined;
 
-  const reject = (failure: Omit<Failure, 'kind'>, raw: string, rawBytes: number): void => {
+  const reject = (failure: Omit<Failure, 'kind'>, raw: string, rawBytes: number, rawIsHead = false): void => {
     runtime.stats.in++;
-    runtime.reject({ kind: 'invalid', ...failure }, { source: name, line: lineNumber }, boundedRaw(raw, rawBytes));
+    const payload = rawIsHead ? { raw, rawBytes } : boundedRaw(raw, rawBytes);
+    runtime.reject({ kind: 'invalid', ...failure }, { source: name, line: lineNumber }, payload);
   };
 
   /** Parses the text of one complete line (without `\n`); returns the item, or undefined for a blank or bad line. */
@@ -85,6 +86,7 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
       },
       head.subarray(0, OVERLONG_HEAD_BYTES).toString('utf8'),
       bytes,
+      true,
     );
   };
 
@@ -202,9 +204,16 @@ export function createJsonlSource(options: JsonlSourceOptions): Readable {
   const bytes: Readable = fromStdin ? process.stdin : createReadStream(options.path!, { highWaterMark: 1 << 20 });
   const name = fromStdin ? STDIN_NAME : options.path!;
   const readable = Readable.from(decodeJsonl(bytes, { ...options, name }), { objectMode: true, highWaterMark: 64 });
-  // If the items stream goes away early (downstream closed), let go of the file or stdin too.
+  // Stopping (SIGINT) or the items stream going away early (downstream closed) lets go of the file or
+  // stdin at once: an idle stdin would otherwise keep the process alive.
+  const stopSignal = options.stopSignal ?? options.runtime.stopSignal;
+  const release = (): void => {
+    if (!bytes.destroyed) bytes.destroy();
+  };
+  stopSignal.addEventListener('abort', release, { once: true });
   readable.once('close', () => {
-    if (!bytes.destroyed && !fromStdin) bytes.destroy();
+    stopSignal.removeEventListener('abort', release);
+    release();
   });
   return readable;
 }

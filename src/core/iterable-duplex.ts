@@ -1,0 +1,106 @@
+import { Duplex } from 'node:stream';
+
+/**
+ * Exposes an async-iterable transform (`source => output`) as an object-mode Duplex.
+ *
+ * Why not `Duplex.from(async function*)`: in Node 20 its destroy() waits for the generator to finish
+ * and never aborts the signal it hands out, so a stage waiting on calls in flight could never be torn
+ * down. Here destroy() fires `onDestroy` at once (the caller aborts its work) and does not wait.
+ *
+ * Backpressure: a write is acknowledged only when the transform pulls it, and the readable side pulls
+ * from the transform only while the consumer wants data.
+ */
+export function iterableDuplex<I, O>(
+  transform: (source: AsyncIterable<I>) => AsyncIterable<O>,
+  options: { onDestroy?: (error: Error | null) => void; readableHighWaterMark?: number } = {},
+): Duplex {
+  const queue = new WriteQueue<I>();
+  let output: AsyncIterator<O> | undefined;
+  let pulling = false;
+
+  const duplex = new Duplex({
+    objectMode: true,
+    writableHighWaterMark: 1,
+    readableHighWaterMark: options.readableHighWaterMark ?? 16,
+    write(chunk: I, _encoding, callback) {
+      queue.push(chunk, callback);
+    },
+    final(callback) {
+      queue.end();
+      callback();
+    },
+    read() {
+      if (pulling) return;
+      pulling = true;
+      output ??= transform(queue)[Symbol.asyncIterator]();
+      void pump(output);
+    },
+    destroy(error, callback) {
+      options.onDestroy?.(error);
+      queue.end();
+      void output?.return?.(undefined).catch(() => undefined);
+      callback(error);
+    },
+  });
+
+  const pump = async (iterator: AsyncIterator<O>): Promise<void> => {
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (duplex.destroyed) return;
+        if (next.done) {
+          duplex.push(null);
+          return;
+        }
+        if (!duplex.push(next.value)) break;
+      }
+      pulling = false;
+    } catch (error) {
+      duplex.destroy(error as Error);
+    }
+  };
+  return duplex;
+}
+
+/** The writable side as an async iterable with one consumer; each write completes when it is pulled. */
+class WriteQueue<T> implements AsyncIterable<T> {
+  private readonly items: Array<{ value: T; done: () => void }> = [];
+  private ended = false;
+  private waiting: ((result: IteratorResult<T>) => void) | undefined;
+
+  push(value: T, done: () => void): void {
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      done();
+      waiting({ value, done: false });
+      return;
+    }
+    this.items.push({ value, done });
+  }
+
+  end(): void {
+    this.ended = true;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<T> {
+    return {
+      next: () => {
+        const item = this.items.shift();
+        if (item) {
+          item.done();
+          return Promise.resolve({ value: item.value, done: false });
+        }
+        if (this.ended) return Promise.resolve({ value: undefined, done: true });
+        return new Promise((resolve) => (this.waiting = resolve));
+      },
+      return: () => {
+        this.end();
+        return Promise.resolve({ value: undefined, done: true });
+      },
+    };
+  }
+}

@@ -1,0 +1,109 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { collect, parseJsonl, runCli, spawnCli } from '../helpers/cli.js';
+import { jsonl, turnRecord } from '../helpers/records.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'td-cli-'));
+
+function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      const newline = text.indexOf('\n');
+      if (newline !== -1) {
+        stream.off('data', onData);
+        resolve(text.slice(0, newline));
+      }
+    };
+    stream.on('data', onData);
+  });
+}
+
+describe('td process behaviour', () => {
+  it('passes valid records through unchanged and exits 0 with a one-line summary', async () => {
+    const records = [turnRecord({ id: 'a' }), turnRecord({ id: 'b', extra: { kept: true } })];
+    const result = await runCli(['validate'], { input: jsonl(records) });
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe(jsonl(records));
+    expect(result.stderr).toMatch(/^td validate: in 2, out 2, failed 0, \d+\.\ds\n$/);
+  });
+
+  it('exits 65 on bad input lines, naming FILE:LINE, and keeps the good records', async () => {
+    const path = join(tmp, 'mixed.jsonl');
+    writeFileSync(path, `${JSON.stringify(turnRecord({ id: 'a' }))}\nnot json\n${JSON.stringify({ ...turnRecord({ id: 'c' }), messages: [] })}\n`);
+    const errors = join(tmp, 'mixed-errors.jsonl');
+    const result = await runCli(['validate', '-i', path, '--errors', errors]);
+    expect(result.code).toBe(65);
+    expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['a']);
+    expect(result.stderr).toContain(`${path}:2: invalid-json: invalid JSON:`);
+    expect(result.stderr).toContain(`${path}:3: schema: messages: expected at least 2 messages (the system prompt and the task), got an array of 0 (td validate)`);
+    expect(result.stderr).toContain(`in 3, out 1, failed 2 (invalid-json 1, schema 1)`);
+    const entries = parseJsonl(readFileSync(errors, 'utf8'));
+    expect(entries.map((e) => [e.stage, e.kind, e.reason, e.source, e.line])).toEqual([
+      ['validate', 'invalid', 'invalid-json', path, 2],
+      ['validate', 'invalid', 'schema', path, 3],
+    ]);
+    expect(entries[0]!.raw).toBe('not json');
+    expect((entries[1]!.record as { id: string }).id).toBe('c');
+  });
+
+  it('appends to an existing errors file', async () => {
+    const errors = join(tmp, 'append-errors.jsonl');
+    writeFileSync(errors, '{"earlier":true}\n');
+    await runCli(['validate', '--errors', errors], { input: 'null\n' });
+    expect(parseJsonl(readFileSync(errors, 'utf8')).map((e) => e.earlier ?? e.reason)).toEqual([true, 'not-an-object']);
+  });
+
+  it('rejects a bad flag value with the flag, the rule and the value, before reading input (exit 64)', async () => {
+    const result = await runCli(['validate', '--max-line-bytes', 'lots'], { input: '' });
+    expect(result.code).toBe(64);
+    expect(result.stderr).toBe('td validate: --max-line-bytes: expected a byte size of at least 1 (e.g. 1048576, 512KiB, 64MiB), got "lots" (string)\n');
+  });
+
+  it('exits 66 with one line when the input file is missing', async () => {
+    const result = await runCli(['validate', '-i', join(tmp, 'absent.jsonl')]);
+    expect(result.code).toBe(66);
+    expect(result.stderr).toBe(`td validate: cannot read input ${join(tmp, 'absent.jsonl')}: no such file\n`);
+  });
+
+  it('exits 0 without a word when the reader goes away (td ... | head -1)', async () => {
+    const big = jsonl(Array.from({ length: 3000 }, (_, n) => turnRecord({ id: `r${n}` })));
+    const child = spawnCli(['validate']);
+    const done = collect(child);
+    child.stdin!.end(big);
+    const line = await firstLine(child.stdout!);
+    expect(JSON.parse(line).id).toBe('r0');
+    child.stdout!.destroy(); // like head exiting after one line
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+  });
+
+  it('on SIGINT stops reading, flushes what is done and exits 130', async () => {
+    const child = spawnCli(['validate']);
+    const done = collect(child);
+    child.stdin!.write(jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]));
+    let out = '';
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.split('\n').length > 2) resolve();
+      }),
+    );
+    child.kill('SIGINT'); // stdin stays open: td must not wait for more input
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['first', 'second']);
+    expect(result.stderr).toContain('td: interrupted: no new input is read');
+    expect(result.stderr).toMatch(/td validate: in 2, out 2, failed 0/);
+  });
+
+  it('keeps stdout for data only: logs and the summary go to stderr', async () => {
+    const result = await runCli(['validate'], { input: `${JSON.stringify(turnRecord())}\nnull\n` });
+    expect(parseJsonl(result.stdout)).toHaveLength(1);
+    expect(result.stderr).toContain('<stdin>:2: not-an-object');
+  });
+});
