@@ -9,16 +9,16 @@ const SHARD_RULE = 'expected I/N with 1 <= I <= N (e.g. 2/8)';
 
 /** `--shard I/N`: this process emits the part of the sample whose trajectories hash to shard I of N. */
 export function shardOption() {
-  return z.preprocess(
-    (value) => {
-      if (typeof value !== 'string') return value;
-      const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(value);
-      return match ? { index: Number(match[1]), count: Number(match[2]) } : value;
-    },
-    z
-      .object({ index: z.number().int().min(1), count: z.number().int().min(1) }, { error: SHARD_RULE })
-      .refine((shard) => shard.index <= shard.count, { error: SHARD_RULE }),
-  );
+  const parse = (text: string): { index: number; count: number } | undefined => {
+    const match = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+    if (!match) return undefined;
+    const shard = { index: Number(match[1]), count: Number(match[2]) };
+    return shard.index >= 1 && shard.index <= shard.count ? shard : undefined;
+  };
+  return z
+    .string({ error: SHARD_RULE })
+    .refine((text) => parse(text) !== undefined, { error: SHARD_RULE })
+    .transform((text) => parse(text)!);
 }
 
 /** Options of `td sample`: the same schema parses CLI flags and pipeline files. */
