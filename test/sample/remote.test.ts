@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +6,7 @@ import { Redactor } from '../../src/core/redact.js';
 import { TdError } from '../../src/core/td-error.js';
 import { DuckDb } from '../../src/sources/sample/duckdb.js';
 import { listDataset } from '../../src/sources/sample/list-files.js';
-import { FIXTURE_PRS, runSample } from './helpers.js';
+import { FIXTURE_PRS, FIXTURES, runSample, serialise } from './helpers.js';
 
 const TOKEN = 'hf_abcdefghijklmnopqrstuvwxyz123456';
 const SHA = '0123456789abcdef0123456789abcdef01234567';
@@ -88,5 +88,51 @@ describe('datasets on the Hugging Face Hub', () => {
     ).catch((e: unknown) => e);
     expect((error as TdError).message).toMatch(/^cannot load DuckDB's httpfs extension/);
     expect(hub.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
+  });
+});
+
+/** A stand-in for the Hub that serves the committed fixture files (metadata, tree, and ranged downloads). */
+function fixtureHub() {
+  const requests: string[] = [];
+  const files: Record<string, string> = {
+    'data/train-00000-of-00002.parquet': join(FIXTURES, 'trajectories/train-00000-of-00002.parquet'),
+    'data/train-00001-of-00002.parquet': join(FIXTURES, 'trajectories/train-00001-of-00002.parquet'),
+  };
+  const fetchFn = (async (input: string | URL | Request, init?: RequestInit) => {
+    const url = String(input);
+    requests.push(url.replace(/\?.*$/, ''));
+    if (url.includes('/revision/')) return Response.json({ _id: 'x', id: 'o/n', sha: SHA, lastModified: '2025-01-01T00:00:00Z' });
+    if (url.includes('/tree/')) return Response.json(Object.keys(files).map((path) => ({ type: 'file', path, size: 1 })));
+    const resolved = /\/datasets\/o\/n\/resolve\/[^/]+\/(.+)$/.exec(url);
+    if (resolved && files[resolved[1]!]) {
+      const bytes = readFileSync(files[resolved[1]!]!);
+      const range = /bytes=(\d+)-(\d+)/.exec(new Headers(init?.headers).get('range') ?? '');
+      const [start, end] = range ? [Number(range[1]), Math.min(Number(range[2]), bytes.length - 1)] : [0, bytes.length - 1];
+      return new Response(bytes.subarray(start, end + 1), {
+        status: range ? 206 : 200,
+        headers: { 'content-range': `bytes ${start}-${end}/${bytes.length}`, 'content-length': String(end - start + 1), etag: '"fixture"' },
+      });
+    }
+    return new Response('not found', { status: 404 });
+  }) as typeof fetch;
+  return { fetch: fetchFn, requests };
+}
+
+describe('--cache-dir', () => {
+  it('downloads Hub files once and samples them like the same local files, without httpfs', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'td-cache-'));
+    const hub = fixtureHub();
+    const fromHub = await runSample({ trajectories: 'hf://datasets/o/n/data/*.parquet', cacheDir, count: 20, seed: 9 }, { fetch: hub.fetch });
+    const local = await runSample({ count: 20, seed: 9 });
+    expect(serialise(fromHub.items)).toBe(serialise(local.items));
+    expect(readdirSync(join(cacheDir, 'datasets', 'o', 'n', SHA, 'data')).sort()).toEqual(['train-00000-of-00002.parquet', 'train-00001-of-00002.parquet']);
+    const downloads = hub.requests.filter((url) => url.includes('/resolve/')).length;
+    expect(downloads).toBeGreaterThan(0);
+    expect(fromHub.logs.filter((line) => line.startsWith('--trajectories: downloading o/n/data/'))).toHaveLength(2);
+
+    const again = fixtureHub();
+    const second = await runSample({ trajectories: 'hf://datasets/o/n/data/*.parquet', cacheDir, count: 20, seed: 9 }, { fetch: again.fetch });
+    expect(serialise(second.items)).toBe(serialise(local.items));
+    expect(again.requests.filter((url) => url.includes('/resolve/'))).toEqual([]);
   });
 });

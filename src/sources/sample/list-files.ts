@@ -1,10 +1,11 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { datasetInfo, downloadFileToCacheDir, listFiles } from '@huggingface/hub';
+import { datasetInfo, listFiles } from '@huggingface/hub';
 import { EXIT } from '../../core/exit-codes.js';
 import { TdError } from '../../core/td-error.js';
 import { formatOf, parseDatasetUri, type HubDatasetUri, type LocalDatasetUri } from './dataset-uri.js';
 import { globToRegExp } from './glob.js';
+import { cacheHubFile } from './hub-cache.js';
 
 /** One data file of a dataset. */
 export interface DatasetFile {
@@ -31,7 +32,7 @@ export interface HubAccess {
   accessToken?: string;
   /** Replaces global fetch (tests, proxies). */
   fetch?: typeof fetch;
-  /** Downloads Hub files here first (Hugging Face cache layout) and reads the local copies. */
+  /** Downloads Hub files here first (`DIR/datasets/OWNER/NAME/SHA/PATH`) and reads the local copies. */
   cacheDir?: string;
   log?: (line: string) => void;
 }
@@ -139,15 +140,10 @@ async function listHub(flag: string, parsed: HubDatasetUri, hub: HubAccess): Pro
 
   const cached: DatasetFile[] = [];
   for (const [index, file] of files.entries()) {
-    hub.log?.(`${flag}: fetching ${parsed.repo}/${prefix}${file.name} into ${hub.cacheDir} (${index + 1}/${files.length}; kept for later runs)`);
     try {
-      const location = await downloadFileToCacheDir({
-        repo: { type: 'dataset', name: parsed.repo },
-        path: `${prefix}${file.name}`,
-        revision: sha,
-        cacheDir: hub.cacheDir,
-        ...credentials,
-      });
+      const location = await cacheHubFile(hub.cacheDir, { repo: parsed.repo, sha, path: `${prefix}${file.name}` }, credentials, (target) =>
+        hub.log?.(`${flag}: downloading ${parsed.repo}/${prefix}${file.name} (${index + 1}/${files.length}) to ${target}`),
+      );
       cached.push({ ...file, location });
     } catch (error) {
       throw hubError(flag, `cannot download ${parsed.repo}/${prefix}${file.name}`, error);
