@@ -17,11 +17,11 @@ function median(values: number[]): number {
 }
 
 /** `td sample` in-process, as the CLI runs it minus process start-up; returns milliseconds and records. */
-async function timeSample(set: BenchSet, count: number, trajectories = set.trajectories): Promise<{ ms: number; records: number; windows: number }> {
+async function timeSample(set: BenchSet, count: number, trajectories = set.trajectories, window = 10): Promise<{ ms: number; records: number; windows: number }> {
   const sink = { report() {}, close() {} };
   const session = new Session(silentLogger, sink, new Redactor(), new AbortController().signal, new AbortController().signal, {});
   const runtime = session.forStage('sample');
-  const options = SampleOptionsSchema.parse({ trajectories, prs: set.prs, count, installExtensions: false });
+  const options = SampleOptionsSchema.parse({ trajectories, prs: set.prs, count, window, installExtensions: false });
   const started = performance.now();
   let records = 0;
   for await (const item of await createSampleSource(options, runtime)) {
@@ -68,6 +68,7 @@ export const sampleBench: Bench = async ({ scale, workDir, log }) => {
   const n2000: number[] = [];
   const n500: number[] = [];
   const halfN2000: number[] = [];
+  const wide: number[] = [];
   let windows = 0;
   let records = 0;
   for (let i = 0; i < REPEATS; i++) {
@@ -80,8 +81,9 @@ export const sampleBench: Bench = async ({ scale, workDir, log }) => {
     records = run.records;
     n500.push((await timeSample(set, 500)).ms);
     halfN2000.push((await timeSample(set, 2000, halfGlob)).ms);
+    wide.push((await timeSample(set, 2000, set.trajectories, 50)).ms);
   }
-  const [scan, ids, halfScan, s2000, s500, sHalf] = [scans, idScans, halfScans, n2000, n500, halfN2000].map(median) as [number, number, number, number, number, number];
+  const [scan, ids, halfScan, s2000, s500, sHalf, sWide] = [scans, idScans, halfScans, n2000, n500, halfN2000, wide].map(median) as [number, number, number, number, number, number, number];
   const rows = set.rows.toLocaleString('en-US');
   const ms = (value: number) => `${value.toFixed(0)} ms`;
   const result: BenchRow[] = [
@@ -91,6 +93,13 @@ export const sampleBench: Bench = async ({ scale, workDir, log }) => {
       target: '<= 0.10',
       pass: s2000 / scan <= 0.1,
       detail: `sample ${ms(s2000)} (${records} records, ${windows} windows of 10) vs scan of the sampled columns ${ms(scan)}; instance_id-only LIKE scan ${ms(ids)}`,
+    },
+    {
+      name: 'td sample -n 2000 --window 50 vs the same full scan (fewer, wider windows)',
+      ratio: sWide / scan,
+      target: '<= 0.10',
+      pass: sWide / scan <= 0.1,
+      detail: `sample ${ms(sWide)} vs scan ${ms(scan)}; projected for 12,290,800 rows at --window 10: ${((s2000 / scan) * (set.rows / 12_290_800)).toFixed(3)}`,
     },
     {
       name: 'td sample time, N=2000 / N=500 (grows with N)',

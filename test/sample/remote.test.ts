@@ -136,3 +136,13 @@ describe('--cache-dir', () => {
     expect(again.requests.filter((url) => url.includes('/resolve/'))).toEqual([]);
   });
 });
+
+describe('the Hub token', () => {
+  it('is checked before any request, and the message does not repeat it', async () => {
+    const hub = fakeHub();
+    const error = await runSample({ trajectories: 'hf://datasets/o/n/data/*.parquet' }, { fetch: hub.fetch, env: { HF_TOKEN: 'not-a-token-value' } }).catch((e: unknown) => e);
+    expect((error as TdError).message).toBe('HF_TOKEN (or HUGGINGFACE_API_KEY) is not a Hugging Face token: expected it to start with hf_');
+    expect((error as TdError).exitCode).toBe(78);
+    expect(hub.requests).toEqual([]);
+  });
+});

@@ -48,6 +48,10 @@ async function prepare(options: SampleOptions, runtime: StageRuntime, deps: Samp
   const env = deps.env ?? runtime.session.env;
   const accessToken = env.HF_TOKEN || env.HUGGINGFACE_API_KEY || undefined;
   runtime.session.redactor.add(accessToken);
+  const usesHub = [options.trajectories, options.prs].some((uri) => /^hf:\/\//i.test(uri));
+  if (usesHub && accessToken !== undefined && !accessToken.startsWith('hf_')) {
+    throw new TdError('HF_TOKEN (or HUGGINGFACE_API_KEY) is not a Hugging Face token: expected it to start with hf_', EXIT.config, 'config');
+  }
   const exclude = options.exclude === undefined ? new Set<string>() : readExcludeList(options.exclude);
   const hub: HubAccess = {
     ...(accessToken === undefined ? {} : { accessToken }),
