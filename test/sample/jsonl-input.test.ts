@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { asJsonTextPr, fixturePrs, fixtureTrajectories } from '../../scripts/fixture-rows.js';
 import { FIXTURE_FIRST_FILE_ROWS } from '../../scripts/fixtures.js';
+import { writeParquet } from '../../scripts/parquet-writer.js';
 import type { TurnRecord } from '../../src/contract/turn.js';
+import type { TdError } from '../../src/core/td-error.js';
 import { runSample } from './helpers.js';
 
 /** The fixture set as JSONL: blank lines, CRLF line ends and a byte-order mark, which are not rows. */
@@ -89,5 +91,17 @@ describe('td sample on JSONL files', () => {
     expect(run.errors.map((entry) => [entry.reason, entry.kind, entry.error])).toEqual([
       ['bad-pr', 'invalid', 'PR row of acme__widgets-101: FAIL_TO_PASS: expected a list of test ids, or a JSON string holding one, got "tests/a.py::b, tests/c.py::d" (string)'],
     ]);
+  });
+});
+
+describe('td sample on parquet files without the trajectory columns', () => {
+  it('stops before sampling with one line naming the missing column', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-nocol-'));
+    await writeParquet(join(dir, 'x.parquet'), { instance_id: 'VARCHAR', repo: 'VARCHAR' }, [{ instance_id: 'a__b-1', repo: 'a/b' }], 8);
+    const error = await runSample({ trajectories: join(dir, 'x.parquet') }).catch((e: unknown) => e);
+    expect((error as TdError).message).toBe(
+      '--trajectories: x.parquet has no column messages (expected SWE-ZERO trajectories: instance_id, repo, messages, exit_status)',
+    );
+    expect((error as TdError).exitCode).toBe(65);
   });
 });

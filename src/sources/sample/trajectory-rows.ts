@@ -7,7 +7,7 @@ import type { DatasetFile } from './list-files.js';
 
 /** The columns of a trajectory row that `td sample` reads; other columns are never fetched. */
 export const TRAJECTORY_COLUMNS = ['instance_id', 'repo', 'messages', 'exit_status'] as const;
-const REQUIRED_COLUMNS = ['instance_id', 'messages'];
+const REQUIRED_COLUMNS = ['instance_id', 'repo', 'messages'];
 
 /** One trajectory row as read, before validation. */
 export interface TrajectoryRow {
