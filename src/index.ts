@@ -9,3 +9,4 @@ export * from './core/exit-codes.js';
 export { createJsonlSource, decodeJsonl, DEFAULT_MAX_LINE_BYTES } from './sources/jsonl-source.js';
 export { createJsonlSink, createJsonlWriter } from './sinks/jsonl-sink.js';
 export { STAGES } from './cli/registry.js';
+export { sampleSpec, createSampleSource, SampleOptionsSchema, type SampleOptions, type SampleDeps } from './sources/sample/index.js';

@@ -15,7 +15,7 @@ export interface ErrorEntry {
   reason: string;
   /** Input file name, or `<stdin>`. */
   source: string;
-  /** 1-based line in `source` (0 when the record did not come from a line, e.g. a parquet row). */
+  /** 1-based line in `source`; for a parquet row (td sample), its 1-based row number; 0 when neither applies. */
   line: number;
   id?: string;
   error: string;

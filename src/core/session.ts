@@ -12,7 +12,7 @@ export interface Item<R = JsonObject> {
   record: R;
   /** Input file name, `<stdin>`, or a stage-specific origin such as a parquet file. */
   source: string;
-  /** 1-based line in `source`; 0 when the record was not read from a line. */
+  /** 1-based line in `source`; for a parquet row (td sample), its 1-based row number; 0 when neither applies. */
   line: number;
 }
 
