@@ -1,5 +1,7 @@
+import { challengeSpec } from '../transforms/challenge.js';
+import { kingSpec } from '../transforms/king.js';
 import { validateSpec } from '../transforms/validate.js';
 import type { StageSpec } from './stage-spec.js';
 
 /** Every stage command, in pipeline order. A stage is added here once and gets its CLI command for free. */
-export const STAGES: readonly StageSpec[] = [validateSpec];
+export const STAGES: readonly StageSpec[] = [validateSpec, kingSpec, challengeSpec];
