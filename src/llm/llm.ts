@@ -11,6 +11,7 @@ import type { EndpointOptions } from './endpoint-options.js';
 import { EndpointLimiter } from './limiter.js';
 import { costOf, loadPriceTable, type PriceTable } from './prices.js';
 import { parseReply, type Reply } from './reply.js';
+import { SignalFanOut } from './signal-fan-out.js';
 import { seconds, sleep } from './sleep.js';
 import { attemptOnce, type TransportFailure } from './transport.js';
 
@@ -40,6 +41,7 @@ interface EndpointShared {
   refused: TransportFailure | undefined;
   /** Whether the log already said that a Retry-After was capped (said once; the waits are counted). */
   toldCap: boolean;
+  signals: SignalFanOut;
 }
 
 type NetworkOutcome = { ok: true; reply: Reply; latencyMs: number; retries: number } | { ok: false; failure: Failure; latencyMs: number; retries: number };
@@ -66,6 +68,15 @@ export class Llm {
 
   /** Never throws: a failure after every retry is a value (`transient`, or `rejected` for a request the server refuses as bad). */
   async complete(request: LlmRequest, options: { signal?: AbortSignal | undefined } = {}): Promise<LlmResult> {
+    const link = this.shared.signals.link(options.signal);
+    try {
+      return await this.completeLinked(request, link.signal);
+    } finally {
+      link.release();
+    }
+  }
+
+  private async completeLinked(request: LlmRequest, signal: AbortSignal | undefined): Promise<LlmResult> {
     const stats = this.runtime.stats;
     const started = performance.now();
     const canonical: CanonicalRequest = {
@@ -93,7 +104,7 @@ export class Llm {
     let pending = this.shared.inFlight.get(key);
     if (!pending) {
       joined = false;
-      pending = this.callNetwork(canonical, key, options.signal);
+      pending = this.callNetwork(canonical, key, signal);
       this.shared.inFlight.set(key, pending);
       void pending.finally(() => this.shared.inFlight.delete(key));
     }
@@ -255,6 +266,7 @@ export function openLlm(runtime: StageRuntime, options: EndpointOptions): Llm {
       inFlight: new Map(),
       refused: undefined,
       toldCap: false,
+      signals: new SignalFanOut(),
     };
   });
   const limits = shared.limiter.options;

@@ -9,7 +9,7 @@ import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
 import { openLlm } from '../llm/llm.js';
 import { CHALLENGE_PROMPT_VERSION, challengeMessages } from './generate/challenge-prompt.js';
-import { generateTurn } from './generate/generate.js';
+import { generateTurn, stageConcurrency } from './generate/generate.js';
 import { checkLeak } from './generate/leak-check.js';
 
 export const ChallengeOptionsSchema = z.object({
@@ -29,7 +29,9 @@ export function createChallengeStage(options: ChallengeOptions, runtime: StageRu
   const llm = openLlm(runtime, options);
   return {
     input: TurnRecordSchema,
-    concurrency: options.concurrency,
+    // Records in progress exceed requests in flight, so cache reads and writes overlap the requests: the
+    // endpoint limiter, not the stage, bounds what is in flight at the server.
+    concurrency: stageConcurrency(options.concurrency),
     run: async (record, ctx) => {
       const messages = challengeMessages(record.messages, record.pr);
       const generated = await generateTurn(llm, { messages, promptVersion: CHALLENGE_PROMPT_VERSION }, options, { signal: ctx.signal, stats: ctx.runtime.stats });

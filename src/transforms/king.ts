@@ -9,7 +9,7 @@ import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
 import { openLlm } from '../llm/llm.js';
 import { readExcludeList } from './generate/exclude-list.js';
-import { generateTurn } from './generate/generate.js';
+import { generateTurn, stageConcurrency } from './generate/generate.js';
 import { KING_PROMPT_VERSION, kingMessages } from './generate/king-prompt.js';
 
 export const KingOptionsSchema = z.object({
@@ -30,7 +30,9 @@ export function createKingStage(options: KingOptions, runtime: StageRuntime): Tr
   const llm = openLlm(runtime, options);
   return {
     input: TurnRecordSchema,
-    concurrency: options.concurrency,
+    // Records in progress exceed requests in flight, so cache reads and writes overlap the requests: the
+    // endpoint limiter, not the stage, bounds what is in flight at the server.
+    concurrency: stageConcurrency(options.concurrency),
     run: async (record, ctx) => {
       if (excluded.has(record.instance_id)) return fail('filtered', 'excluded', `instance ${record.instance_id} is listed in ${options.exclude}`);
       // Only the history goes in: kingMessages never sees the record, so nothing from `pr` can reach the request.

@@ -51,6 +51,8 @@ export interface RecordedRequest {
   body: ChatRequestBody | undefined;
   /** How many requests with the same body text arrived before this one. */
   seen: number;
+  /** When it arrived (`performance.now()` of the server's process). */
+  at: number;
 }
 
 export interface ChatRequestBody {
@@ -257,7 +259,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     }
     const seen = seenBodies.get(text) ?? 0;
     seenBodies.set(text, seen + 1);
-    const recorded: RecordedRequest = { index: requests.length, method: request.method ?? 'GET', path, headers: request.headers, text, body, seen };
+    const recorded: RecordedRequest = { index: requests.length, method: request.method ?? 'GET', path, headers: request.headers, text, body, seen, at: performance.now() };
     requests.push(recorded);
 
     if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {

@@ -63,3 +63,11 @@ const REPLY_PROBLEM_TEXT: Record<string, string> = {
   'tool-calls': 'structured tool calls instead of text',
   'content-filter': 'stopped by the content filter',
 };
+
+/**
+ * Records a generation stage works on at once for `--concurrency` requests in flight: twice as many, so
+ * a record's cache lookup, format check and cache write never leave a request slot idle.
+ */
+export function stageConcurrency(requestsInFlight: number): number {
+  return requestsInFlight * 2;
+}
