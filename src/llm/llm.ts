@@ -163,7 +163,7 @@ export class Llm {
           { signal, priority: retries > 0 ? 1 : 0, estimatedTokens },
         );
       } catch (error) {
-        if (signal?.aborted) return done({ reason: 'interrupted', retryable: false, message: 'not sent: the run was interrupted' });
+        if (signal?.aborted) return done({ reason: 'interrupted', retryable: false, message: 'aborted: the run was interrupted' });
         return done({ reason: 'internal', retryable: false, message: `request failed: ${(error as Error)?.message ?? String(error)}` });
       }
       if (attempt === undefined) return done(this.shared.refused!);
@@ -261,7 +261,8 @@ export function openLlm(runtime: StageRuntime, options: EndpointOptions): Llm {
     const limiter = new EndpointLimiter({ concurrency: options.concurrency, rpm: options.rpm, tpm: options.tpm }, session.log, endpoint.baseUrl);
     session.onClose(() => limiter.close());
     return {
-      client: new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, maxRetries: 0, timeout: Math.ceil(options.timeout * 1000) }),
+      // organization/project: null, so OPENAI_ORG_ID / OPENAI_PROJECT_ID in the environment never reach another vendor's endpoint.
+      client: new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, organization: null, project: null, maxRetries: 0, timeout: Math.ceil(options.timeout * 1000) }),
       limiter,
       inFlight: new Map(),
       refused: undefined,

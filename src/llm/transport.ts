@@ -1,5 +1,5 @@
-import { seconds } from './sleep.js';
 import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import { seconds } from './sleep.js';
 
 /** Why one HTTP attempt produced no body, decided by status code and error class (never by message text). */
 export interface TransportFailure {
@@ -62,7 +62,7 @@ export async function attemptOnce(
   options.signal?.addEventListener('abort', onAbort, { once: true });
   const started = performance.now();
   const latency = (): number => Math.round(performance.now() - started);
-  const interrupted = (): AttemptResult => ({ ok: false, failure: { reason: 'interrupted', retryable: false, message: 'the request was aborted: the run was interrupted' }, latencyMs: latency() });
+  const interrupted = (): AttemptResult => ({ ok: false, failure: { reason: 'interrupted', retryable: false, message: 'aborted: the run was interrupted' }, latencyMs: latency() });
   const timeout = (): AttemptResult => ({
     ok: false,
     failure: { reason: 'timeout', retryable: true, message: `no complete reply within ${seconds(options.timeoutMs)} (--timeout)` },
