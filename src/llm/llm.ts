@@ -37,7 +37,7 @@ interface EndpointShared {
   limiter: EndpointLimiter;
   /** Single flight: identical requests in flight at once share one call. */
   inFlight: Map<string, Promise<NetworkOutcome>>;
-  /** A 401/403 means the key is refused: later calls fail at once instead of each being refused again. */
+  /** A 401/402/403 means the account is refused: later calls fail at once instead of each being refused again. */
   refused: TransportFailure | undefined;
   /** Whether the log already said that a Retry-After was capped (said once; the waits are counted). */
   toldCap: boolean;
@@ -182,7 +182,7 @@ export class Llm {
       }
 
       if (failure.status === 429) stats.add(LLM_COUNTERS.rateLimited);
-      if (failure.status === 401 || failure.status === 403) this.refuse(failure);
+      if (failure.status !== undefined && REFUSED_STATUSES.has(failure.status)) this.refuse(failure);
       if (!failure.retryable || retries >= this.options.retries) return done(failure);
       const wait = backoffMs(retries, failure.retryAfterMs, capMs);
       if (failure.status === 429 && limiter.onRateLimited(wait)) stats.add(LLM_COUNTERS.slowdowns);
@@ -204,7 +204,7 @@ export class Llm {
   private refuse(failure: TransportFailure): void {
     if (this.shared.refused) return;
     this.shared.refused = { ...failure, retryable: false };
-    this.runtime.log.error(`the endpoint refused the API key from ${this.endpoint.apiKeyEnv} (HTTP ${failure.status}); remaining calls fail without requests`);
+    this.runtime.log.error(`the endpoint refused the account of the key in ${this.endpoint.apiKeyEnv} (HTTP ${failure.status}); remaining calls fail without requests`);
   }
 
   private meta(request: LlmRequest, reply: Reply, run: { cached: boolean; latencyMs: number; retries: number }): CallMeta {
@@ -237,15 +237,21 @@ export class Llm {
   }
 }
 
+/** Statuses that say this request itself is bad (too long, malformed): the same request can never succeed. */
+const BAD_REQUEST_STATUSES = new Set([400, 413, 422]);
+/** Statuses that say the account is refused (key, payment, permission): no request can succeed until the user acts. */
+export const REFUSED_STATUSES = new Set([401, 402, 403]);
+
 /**
- * Retryable failures left after every retry, interruptions and a refused key are `transient` (a rerun
- * resumes: nothing failed is cached); a request the server rejects as bad (400, 413, 422, ...) or a bug
- * is `rejected` (asking again would not help).
+ * A request the server rejects as bad, and a bug, are `rejected`: asking again would not help. Everything
+ * else left after the retries is `transient` (exit 75; a rerun resumes, since nothing failed is cached):
+ * the retryable failures, interruptions, a refused key or an empty balance, a model not found (Chutes
+ * answers 404 while a model has no servers).
  */
 function failureKind(failure: TransportFailure): FailureKind {
-  if (failure.retryable || failure.reason === 'interrupted') return 'transient';
-  if (failure.status === 401 || failure.status === 403 || failure.status === 404) return 'transient';
-  return 'rejected';
+  if (failure.reason === 'internal') return 'rejected';
+  if (failure.status !== undefined && BAD_REQUEST_STATUSES.has(failure.status)) return 'rejected';
+  return 'transient';
 }
 
 /**

@@ -44,6 +44,13 @@ describe('transport failures, by status code and error class', () => {
     expect(server.chatRequests()).toHaveLength(1);
   });
 
+  test.each([404, 402, 405])('a %i is transient but not retried', async (status) => {
+    server = await startChatServer({ script: () => ({ fault: 'status', status }) });
+    const { llm } = llmFor(server, { retries: 3 });
+    expect(await ask(llm)).toMatchObject({ ok: false, failure: { kind: 'transient', reason: `http-${status}` } });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
   test('a refused key (401) stops further requests to the endpoint', async () => {
     server = await startChatServer({ apiKey: 'the-right-key' });
     const { llm, t } = llmFor(server, { retries: 3 });
@@ -52,7 +59,7 @@ describe('transport failures, by status code and error class', () => {
     expect(first).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'http-401' } });
     expect(second).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'http-401' } });
     expect(server.chatRequests()).toHaveLength(1);
-    expect(t.logs.filter((line) => line.includes('refused the API key'))).toHaveLength(1);
+    expect(t.logs.filter((line) => line.includes('refused the account of the key in CHUTES_API_KEY (HTTP 401)'))).toHaveLength(1);
   });
 });
 
