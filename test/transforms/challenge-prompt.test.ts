@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { CHALLENGE_REMINDER, HIDDEN_BUDGETS, challengeMessages, trim } from '../../src/transforms/generate/challenge-prompt.js';
+import { CHALLENGE_REMINDER, HIDDEN_BUDGETS, challengeMessages, fenceFor, trim } from '../../src/transforms/generate/challenge-prompt.js';
 import { kingMessages } from '../../src/transforms/generate/king-prompt.js';
 import { turnRecord } from '../helpers/records.js';
 
@@ -33,6 +33,13 @@ describe('challenger prompt', () => {
     const pr = { ...record.pr, patch: 'x'.repeat(HIDDEN_BUDGETS.patch + 10) };
     expect(challengeMessages(record.messages, pr)[0]!.content).toContain('[... 10 more characters not shown ...]');
     expect(trim('abc', 3)).toBe('abc');
+  });
+
+  test('fences a patch with more backticks than it holds, so a patched Markdown file cannot close the block', () => {
+    const patch = 'diff --git a/README.md b/README.md\n+```bash\n+make\n+```\n';
+    const system = challengeMessages(record.messages, { ...record.pr, patch })[0]!.content;
+    expect(system).toContain(`## The fix (gold patch)\n\`\`\`\`diff\n${patch.trimEnd()}\n\`\`\`\`\n`);
+    expect(fenceFor('no ticks')).toBe('```');
   });
 
   test('adds a system message when the history has none', () => {

@@ -59,8 +59,10 @@ function hiddenPullRequest(pr: Pr, visibleHistory: string): string {
   const sections: string[] = [];
   const add = (title: string, text: string | null | undefined, budget: number, fence?: string): void => {
     if (text === null || text === undefined || text.trim() === '') return;
-    const body = trim(text, budget);
-    sections.push(fence ? `## ${title}\n\`\`\`${fence}\n${body}\n\`\`\`` : `## ${title}\n${body}`);
+    const body = trim(text.replace(/\s+$/, ''), budget);
+    if (fence === undefined) return void sections.push(`## ${title}\n${body}`);
+    const ticks = fenceFor(body);
+    sections.push(`## ${title}\n${ticks}${fence}\n${body}\n${ticks}`);
   };
   const shownInTask = (text: string | null | undefined): boolean => {
     if (!text || text.trim() === '') return false;
@@ -82,6 +84,12 @@ function hiddenPullRequest(pr: Pr, visibleHistory: string): string {
     sections.push(`## Tests that fail before the fix and pass after it\n${listed.join('\n')}`);
   }
   return `<hidden_pull_request>\n${sections.join('\n\n')}\n</hidden_pull_request>`;
+}
+
+/** A code fence longer than any run of backticks in `text` (a patch of a Markdown file holds fences of its own). */
+export function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((match) => match[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
 }
 
 /** Keeps the head of a long text and says how much was cut. */
