@@ -13,6 +13,7 @@ import { costOf, loadPriceTable, type PriceTable } from './prices.js';
 import { parseReply, type Reply } from './reply.js';
 import { SignalFanOut } from './signal-fan-out.js';
 import { seconds, sleep } from './sleep.js';
+import { createNodeFetch } from './node-fetch.js';
 import { attemptOnce, type TransportFailure } from './transport.js';
 
 /** One chat-completions request, as a stage describes it. */
@@ -265,10 +266,22 @@ export function openLlm(runtime: StageRuntime, options: EndpointOptions): Llm {
   const keyHash = createHash('sha256').update(endpoint.apiKey).digest('hex').slice(0, 16);
   const shared = session.memo(`llm:endpoint:${endpoint.baseUrl}:${keyHash}`, (): EndpointShared => {
     const limiter = new EndpointLimiter({ concurrency: options.concurrency, rpm: options.rpm, tpm: options.tpm }, session.log, endpoint.baseUrl);
-    session.onClose(() => limiter.close());
+    const transport = createNodeFetch();
+    session.onClose(() => {
+      limiter.close();
+      transport.close();
+    });
     return {
       // organization/project: null, so OPENAI_ORG_ID / OPENAI_PROJECT_ID in the environment never reach another vendor's endpoint.
-      client: new OpenAI({ apiKey: endpoint.apiKey, baseURL: endpoint.baseUrl, organization: null, project: null, maxRetries: 0, timeout: Math.ceil(options.timeout * 1000) }),
+      client: new OpenAI({
+        apiKey: endpoint.apiKey,
+        baseURL: endpoint.baseUrl,
+        organization: null,
+        project: null,
+        maxRetries: 0,
+        timeout: Math.ceil(options.timeout * 1000),
+        fetch: transport.fetch,
+      }),
       limiter,
       inFlight: new Map(),
       refused: undefined,
