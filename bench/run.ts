@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bench, BenchRow } from './types.js';
 import { codecBench } from './codec.js';
 import { sampleBench } from './sample.js';
+import { llmBench } from './llm.js';
 
 /**
  * `npm run bench`: every benchmark, each a ratio against a baseline measured in the same run, printed
@@ -14,6 +15,7 @@ import { sampleBench } from './sample.js';
 const BENCHES: Record<string, Bench> = {
   codec: codecBench,
   sample: sampleBench,
+  llm: llmBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

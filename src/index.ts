@@ -10,3 +10,9 @@ export { createJsonlSource, decodeJsonl, DEFAULT_MAX_LINE_BYTES } from './source
 export { createJsonlSink, createJsonlWriter } from './sinks/jsonl-sink.js';
 export { STAGES } from './cli/registry.js';
 export { sampleSpec, createSampleSource, SampleOptionsSchema, type SampleOptions, type SampleDeps } from './sources/sample/index.js';
+export * from './llm/index.js';
+export { kingSpec, createKingStage, KingOptionsSchema, type KingOptions } from './transforms/king.js';
+export { challengeSpec, createChallengeStage, ChallengeOptionsSchema, type ChallengeOptions } from './transforms/challenge.js';
+export { checkFormat, type FormatVerdict, type FormatProblem } from './transforms/generate/format-gate.js';
+export { checkLeak, type LeakVerdict } from './transforms/generate/leak-check.js';
+export { generateTurn, type GenerationSettings } from './transforms/generate/generate.js';

@@ -36,9 +36,10 @@ export function buildProgram(version: string): Command {
   for (const spec of STAGES) {
     const command = program.command(spec.name).description(spec.summary).exitOverride();
     for (const flag of flagsFor(spec)) {
-      const option = new Option(flag.flags, flag.description);
-      if (flag.defaultText !== undefined) option.default(undefined, flag.defaultText);
-      command.addOption(option);
+      // The default goes into the description: commander prints a default only when it holds the value, and
+      // values stay undefined here so the options schema alone applies defaults (CLI and pipeline files alike).
+      const description = flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`;
+      command.addOption(new Option(flag.flags, description));
     }
     command.action(async (values: Record<string, unknown>) => {
       try {

@@ -29,7 +29,7 @@ function doubler(options: Partial<TransformStage<In, In>> = {}): TransformStage<
 
 describe('runStage', () => {
   it('passes successes on in input order and sends each failure, with its record, to the errors sink', async () => {
-    const { runtime, errors } = testSession('king');
+    const { runtime, errors } = testSession({ stage: 'king' });
     const out = await collectAll(runStage(items([0, 1, 2, 3, 4, 5, 6].map((n) => ({ n, keep: `x${n}` }))), doubler(), runtime));
     expect(out.map((item) => item.record.n)).toEqual([0, 1, 2, 3, 5, 6]);
     expect(out[1]).toEqual({ record: { n: 1, keep: 'x1', doubled: 2 }, source: 'in.jsonl', line: 2 });
@@ -41,7 +41,7 @@ describe('runStage', () => {
   });
 
   it('rejects records that break the input contract as schema errors with the field and the value', async () => {
-    const { runtime, errors } = testSession();
+    const { runtime, errors } = testSession({ stage: 'test' });
     const out = await collectAll(runStage(items([{ n: 1 }, { n: 'two' }, {}]), doubler(), runtime));
     expect(out).toHaveLength(1);
     expect(errors.map((e) => [e.line, e.kind, e.reason, e.error])).toEqual([
@@ -51,7 +51,7 @@ describe('runStage', () => {
   });
 
   it('turns a core that throws into a failed record instead of a dead stream', async () => {
-    const { runtime, errors } = testSession();
+    const { runtime, errors } = testSession({ stage: 'test' });
     const stage = doubler({
       run: async (record) => {
         if (record.n === 1) throw new Error('boom');
@@ -64,7 +64,7 @@ describe('runStage', () => {
   });
 
   it('hands the core an abort signal that fires with the session abort', async () => {
-    const { runtime, errors, abort } = testSession();
+    const { runtime, errors, abort } = testSession({ stage: 'test' });
     const stage = doubler({
       run: async (record, ctx) => {
         try {
@@ -83,7 +83,7 @@ describe('runStage', () => {
   });
 
   it('calls close once after the last record', async () => {
-    const { runtime } = testSession();
+    const { runtime } = testSession({ stage: 'test' });
     let closed = 0;
     await collectAll(runStage(items([{ n: 1 }]), doubler({ close: () => void closed++ }), runtime));
     expect(closed).toBe(1);
@@ -92,7 +92,7 @@ describe('runStage', () => {
 
 describe('createStageStream', () => {
   it('works inside stream.pipeline and keeps order', async () => {
-    const { runtime } = testSession();
+    const { runtime } = testSession({ stage: 'test' });
     const seen: number[] = [];
     await pipeline(
       Readable.from(items(Array.from({ length: 30 }, (_, n) => ({ n: n === 4 ? 40 : n })))),
@@ -109,7 +109,7 @@ describe('createStageStream', () => {
   });
 
   it('works with .pipe', async () => {
-    const { runtime } = testSession();
+    const { runtime } = testSession({ stage: 'test' });
     const seen: unknown[] = [];
     const sink = new Writable({
       objectMode: true,
@@ -124,7 +124,7 @@ describe('createStageStream', () => {
   });
 
   it('aborts the calls in flight when the stream is destroyed', async () => {
-    const { runtime } = testSession();
+    const { runtime } = testSession({ stage: 'test' });
     const aborted: number[] = [];
     const stage = doubler({
       run: async (record, ctx) => {
@@ -144,7 +144,7 @@ describe('createStageStream', () => {
   });
 
   it('stops pulling from upstream while downstream is paused (backpressure)', async () => {
-    const { runtime } = testSession();
+    const { runtime } = testSession({ stage: 'test' });
     let pulled = 0;
     async function* source(): AsyncGenerator<Item> {
       for (let n = 0; n < 10_000; n++) {

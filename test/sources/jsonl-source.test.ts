@@ -9,7 +9,7 @@ async function decode(input: Buffer | string, options: { chunkSize?: number; max
   const size = options.chunkSize ?? 1 << 16;
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
-  const test = testSession('validate');
+  const test = testSession({ stage: 'validate' });
   const items = await collectAll(
     decodeJsonl(Readable.from(chunks), { name: '<stdin>', runtime: test.runtime, ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}) }),
   );
@@ -97,7 +97,7 @@ describe('decodeJsonl', () => {
   });
 
   it('stops at the next line when the stop signal fires', async () => {
-    const test = testSession();
+    const test = testSession({ stage: 'test' });
     const lines = Array.from({ length: 100 }, (_, n) => `{"n":${n}}\n`).join('');
     const seen: number[] = [];
     for await (const item of decodeJsonl(Readable.from([Buffer.from(lines)]), { name: 'f', runtime: test.runtime })) {

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+import { EXIT } from '../core/exit-codes.js';
+import type { Session } from '../core/session.js';
+import { TdError } from '../core/td-error.js';
+import { BASE_URL_ENV, DEFAULT_BASE_URL, type EndpointOptions } from './endpoint-options.js';
+
+/** Where requests go and with which key: resolved once, before any input is read. */
+export interface Endpoint {
+  baseUrl: string;
+  apiKey: string;
+  /** The variable the key came from (for messages; never the key itself). */
+  apiKeyEnv: string;
+  /** Request cache directory, or undefined when the cache is off. */
+  cacheDir: string | undefined;
+}
+
+/**
+ * The environment a stage sees: the process environment over a `.env` file in the working directory
+ * (read once per session; the process environment wins, as with dotenv's default). dotenv's `config()`
+ * is not used: it prints a banner on stdout, which carries data only.
+ */
+export function sessionEnv(session: Session, cwd = process.cwd()): NodeJS.ProcessEnv {
+  return session.memo(`llm:env:${cwd}`, () => {
+    let fromFile: Record<string, string> = {};
+    try {
+      fromFile = parseDotenv(readFileSync(join(cwd, '.env')));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
+        throw new TdError(`cannot read ${join(cwd, '.env')}: ${(error as Error).message}`, EXIT.config, 'config');
+      }
+    }
+    return { ...fromFile, ...session.env };
+  });
+}
+
+/** The default cache directory: `$XDG_CACHE_HOME/td/llm`, else `~/.cache/td/llm`. */
+export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
+  const base = env.XDG_CACHE_HOME && env.XDG_CACHE_HOME.trim() !== '' ? env.XDG_CACHE_HOME : join(homedir(), '.cache');
+  return join(base, 'td', 'llm');
+}
+
+/**
+ * Resolves the endpoint from options and the environment. A missing key is a one-line configuration
+ * error (exit 78) raised here, before any input is read; the key is registered with the session's
+ * redactor so it never reaches a log line, an errors file or a report.
+ */
+export function resolveEndpoint(options: EndpointOptions, session: Session, cwd = process.cwd()): Endpoint {
+  const env = sessionEnv(session, cwd);
+  const apiKey = env[options.apiKeyEnv]?.trim();
+  if (!apiKey) {
+    throw new TdError(
+      `no API key: set ${options.apiKeyEnv} in the environment or in ./.env` +
+        (options.apiKeyEnv === 'CHUTES_API_KEY' ? ' (or name another variable with --api-key-env)' : ''),
+      EXIT.config,
+      'no-api-key',
+    );
+  }
+  session.redactor.add(apiKey);
+  const fromEnv = env[BASE_URL_ENV]?.trim();
+  const baseUrl = (options.baseUrl ?? (fromEnv ? fromEnv : DEFAULT_BASE_URL)).replace(/\/+$/, '');
+  if (options.baseUrl === undefined && fromEnv) assertUrl(fromEnv, BASE_URL_ENV);
+  const cacheDir = options.cache === false ? undefined : resolve(cwd, options.cache ?? defaultCacheDir(env));
+  return { baseUrl, apiKey, apiKeyEnv: options.apiKeyEnv, cacheDir };
+}
+
+function assertUrl(value: string, name: string): void {
+  let ok = false;
+  try {
+    const url = new URL(value);
+    ok = url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    ok = false;
+  }
+  if (!ok) throw new TdError(`${name}: expected an http(s) URL such as https://llm.chutes.ai/v1, got ${JSON.stringify(value)}`, EXIT.config, 'config');
+}

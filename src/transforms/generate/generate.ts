@@ -1,0 +1,73 @@
+import type { CallMeta } from '../../contract/meta.js';
+import type { Failure } from '../../core/outcome.js';
+import { LLM_COUNTERS } from '../../llm/accounting.js';
+import type { Llm, LlmRequest } from '../../llm/llm.js';
+import { replyProblem } from '../../llm/reply.js';
+import type { StageStats } from '../../core/stats.js';
+import { checkFormat } from './format-gate.js';
+
+export interface GenerationSettings {
+  model: string;
+  maxTokens: number;
+  temperature?: number | undefined;
+  attempts: number;
+}
+
+export type Generated = { ok: true; text: string; calls: CallMeta[] } | { ok: false; failure: Failure; calls: CallMeta[] };
+
+/**
+ * Asks for one agent turn until a reply passes the reply checks (not cut off, not reasoning-only) and
+ * the format gate, at most `attempts` times. Each attempt is a new request: its index is in the cache
+ * key, so a rerun replays the same attempts from the cache and a malformed reply is never served again
+ * for the next attempt. Every call, malformed or not, is kept for `meta.<stage>.calls`.
+ */
+export async function generateTurn(
+  llm: Llm,
+  prompt: { messages: LlmRequest['messages']; promptVersion: string },
+  settings: GenerationSettings,
+  context: { signal?: AbortSignal | undefined; stats: StageStats },
+): Promise<Generated> {
+  const calls: CallMeta[] = [];
+  const problems: string[] = [];
+  const params: Record<string, unknown> = { max_tokens: settings.maxTokens };
+  if (settings.temperature !== undefined) params.temperature = settings.temperature;
+  for (let attempt = 0; attempt < settings.attempts; attempt++) {
+    const result = await llm.complete({ model: settings.model, messages: prompt.messages, params, promptVersion: prompt.promptVersion, attempt }, { signal: context.signal });
+    if (!result.ok) {
+      calls.push(result.meta);
+      return { ok: false, failure: result.failure, calls };
+    }
+    const problem = replyProblem(result.reply);
+    const format = problem === undefined ? checkFormat(result.reply.content) : undefined;
+    if (problem === undefined && format?.ok) {
+      calls.push(result.meta);
+      return { ok: true, text: result.reply.content, calls };
+    }
+    const status = problem ?? format!.problem!;
+    calls.push({ ...result.meta, status });
+    context.stats.add(LLM_COUNTERS.malformed);
+    problems.push(`${attempt + 1}: ${problem === undefined ? format!.detail : REPLY_PROBLEM_TEXT[problem] ?? problem}`);
+  }
+  const failure: Failure = {
+    kind: 'rejected',
+    reason: 'format',
+    message: `no well-formed reply in ${settings.attempts} attempt${settings.attempts === 1 ? '' : 's'} (${problems.join('; ')})`,
+  };
+  return { ok: false, failure, calls };
+}
+
+const REPLY_PROBLEM_TEXT: Record<string, string> = {
+  length: 'cut off at max_tokens (finish_reason length)',
+  'reasoning-only': 'empty content, text only in the reasoning field',
+  empty: 'empty content',
+  'tool-calls': 'structured tool calls instead of text',
+  'content-filter': 'stopped by the content filter',
+};
+
+/**
+ * Records a generation stage works on at once for `--concurrency` requests in flight: twice as many, so
+ * a record's cache lookup, format check and cache write never leave a request slot idle.
+ */
+export function stageConcurrency(requestsInFlight: number): number {
+  return requestsInFlight * 2;
+}

@@ -1,0 +1,352 @@
+/**
+ * A real HTTP server on 127.0.0.1 (random port) speaking the OpenAI chat-completions protocol
+ * (non-streaming), for tests and benchmarks of every LLM stage. It never reaches the network.
+ *
+ * ## Start, use, stop
+ * ```ts
+ * const server = await startChatServer({ script: scripts.wellFormed(), latencyMs: 0 });
+ * // td king --base-url <server.url> ... (in-process: { baseUrl: server.url }; child processes: the same
+ * //   flag, with CHUTES_API_KEY set to anything unless `apiKey` is given)
+ * server.url;              // 'http://127.0.0.1:PORT/v1'
+ * server.chatRequests();   // every POST /v1/chat/completions received, in arrival order (RecordedRequest)
+ * server.maxInFlight;      // the most requests open at once (server.inFlight: open now)
+ * server.setScript(fn);    // change the replies; server.reset() forgets requests and counters
+ * await server.close();    // also cuts open connections (hung replies)
+ * ```
+ * A separate process (for unix-pipe tests, or by hand): `npm run build:tools && node
+ * dist-tools/scripts/chat-server.js [--latency MS] [--fault-rate R] [--seed N] [--port N]` prints its
+ * URL as the first line on stdout and serves `scripts.wellFormed` (with faults) until SIGTERM. In tests
+ * it is usually simpler to start the server in the test process and run td as child processes.
+ *
+ * ## Scripts: what to answer
+ * A script is `(request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>`. `request.body` is
+ * the parsed JSON body, `request.index` the arrival number, `request.seen` how many identical bodies
+ * came before (so "fail the first time, answer the second" is deterministic whatever the arrival order).
+ * A `ScriptedReply` is either a completion: `{ content?, reasoning?, reasoning_content?, finish_reason?,
+ * usage?, model?, delayMs?, headers? }` (usage defaults to a chars/4 estimate), or a fault:
+ * - `{ fault: 'status', status, body?, headers? }`: an error status (500, 503, 400, ...) with a JSON body;
+ * - `{ fault: 'rate-limit', retryAfter?, retryAfterMs? }`: 429 with `Retry-After` / `retry-after-ms`;
+ * - `{ fault: 'reset' }`: the connection is destroyed without a response;
+ * - `{ fault: 'invalid-json' }`: 200 with a body that is not JSON;
+ * - `{ fault: 'truncated' }`: 200 whose body stops half-way (the connection closes);
+ * - `{ fault: 'hang', ms? }`: no answer for `ms` (default: until the client gives up or the server closes).
+ * `replies.*` builds common completions (well-formed bash turns, Kimi tool-call tokens, reasoning-only,
+ * `finish_reason: length`, `<think>` leftovers); `scripts.*` builds scripts (well-formed, a sequence,
+ * faults at a rate).
+ */
+import { createHash } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+
+export interface RecordedRequest {
+  /** 0-based arrival number over all requests. */
+  index: number;
+  method: string;
+  /** Path without the query, e.g. `/v1/chat/completions`. */
+  path: string;
+  headers: Record<string, string | string[] | undefined>;
+  /** The raw body text. */
+  text: string;
+  /** The parsed body (undefined when it was not JSON). */
+  body: ChatRequestBody | undefined;
+  /** How many requests with the same body text arrived before this one. */
+  seen: number;
+  /** When it arrived (`performance.now()` of the server's process). */
+  at: number;
+}
+
+export interface ChatRequestBody {
+  model: string;
+  messages: Array<{ role: string; content: string }>;
+  max_tokens?: number;
+  temperature?: number;
+  response_format?: unknown;
+  [key: string]: unknown;
+}
+
+export interface Completion {
+  content?: string | null;
+  reasoning?: string;
+  reasoning_content?: string;
+  finish_reason?: string | null;
+  usage?: { prompt_tokens: number; completion_tokens: number; completion_tokens_details?: { reasoning_tokens?: number } };
+  model?: string;
+  /** Extra delay before this reply, on top of the server's latency. */
+  delayMs?: number;
+  headers?: Record<string, string>;
+}
+
+export type Fault =
+  | { fault: 'status'; status: number; body?: string; headers?: Record<string, string> }
+  | { fault: 'rate-limit'; retryAfter?: string | number; retryAfterMs?: number }
+  | { fault: 'reset' }
+  | { fault: 'invalid-json' }
+  | { fault: 'truncated' }
+  | { fault: 'hang'; ms?: number };
+
+export type ScriptedReply = Completion | Fault;
+export type Script = (request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
+
+export interface ChatServerOptions {
+  script?: Script;
+  /** Delay before every reply, in ms (the bench's fixed latency). @default 0 */
+  latencyMs?: number;
+  /** When set, a request without `Authorization: Bearer <apiKey>` gets a 401. */
+  apiKey?: string;
+  /** @default 0 (a random free port) */
+  port?: number;
+}
+
+export interface ChatServer {
+  /** Base URL for `--base-url`: `http://127.0.0.1:PORT/v1`. */
+  readonly url: string;
+  readonly port: number;
+  /** Every request received, in arrival order. */
+  readonly requests: RecordedRequest[];
+  /** Requests open now, and the most seen open at once. */
+  readonly inFlight: number;
+  readonly maxInFlight: number;
+  /** The chat-completions requests only. */
+  chatRequests(): RecordedRequest[];
+  setScript(script: Script): void;
+  /** Forgets requests and counters (not the script). */
+  reset(): void;
+  close(): Promise<void>;
+}
+
+const approxTokens = (text: string): number => Math.ceil(text.length / 4);
+
+/** Builders for common completions. */
+export const replies = {
+  /** A well-formed mini-swe-agent turn. */
+  bash(thought: string, command: string): Completion {
+    return { content: `THOUGHT: ${thought}\n\n\`\`\`bash\n${command}\n\`\`\`` };
+  },
+  /** Kimi's tool-call markup leaking into the content (a malformed turn). */
+  kimiToolCall(): Completion {
+    return {
+      content:
+        'THOUGHT: Let me look.\n\n<|tool_calls_section_begin|><|tool_call_begin|>functions.bash:0<|tool_call_argument_begin|>{"command": "ls"}<|tool_call_end|><|tool_calls_section_end|>',
+    };
+  },
+  /** Null content, the text only in the reasoning field (a malformed reply). */
+  reasoningOnly(field: 'reasoning' | 'reasoning_content' = 'reasoning_content'): Completion {
+    return { content: null, [field]: 'THOUGHT: I should list the files.\n\n```bash\nls\n```' };
+  },
+  /** Cut off by max_tokens (a malformed reply, whatever its text). */
+  length(): Completion {
+    return { content: 'THOUGHT: Let me think about this carefully and', finish_reason: 'length' };
+  },
+  /** A `<think>` block left in the content (a malformed turn). */
+  think(): Completion {
+    return { content: '<think>hmm</think>\nTHOUGHT: List files.\n\n```bash\nls\n```' };
+  },
+  /** A reply with two bash blocks (a malformed turn). */
+  twoBlocks(): Completion {
+    return { content: 'THOUGHT: Two things.\n\n```bash\nls\n```\n\n```bash\npwd\n```' };
+  },
+};
+
+/** A short stable digest of a text, for deterministic scripted choices. */
+export function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex');
+}
+
+/** A number in [0, 1) from a text: deterministic "randomness" keyed by request content. */
+export function unitHash(text: string): number {
+  return Number.parseInt(digest(text).slice(0, 12), 16) / 2 ** 48;
+}
+
+export const scripts = {
+  /** A well-formed turn that depends only on the request's messages (so reruns and caches compare exactly). */
+  wellFormed(): Script {
+    return (request) => {
+      const tag = digest(JSON.stringify(request.body?.messages ?? request.text)).slice(0, 8);
+      return replies.bash(`Next step for ${tag}.`, `grep -rn "step_${tag}" .`);
+    };
+  },
+  /** Replies in order of arrival; the last one repeats. */
+  sequence(list: readonly ScriptedReply[]): Script {
+    return (request) => list[Math.min(request.index, list.length - 1)]!;
+  },
+  /**
+   * `base`'s reply, except that a fraction `rate` of requests get a fault, chosen by a hash of the seed,
+   * the body and `seen` (so a retry of the same request is decided afresh, and the choice does not
+   * depend on arrival order).
+   */
+  faulty(options: { rate: number; seed?: number; faults?: readonly Fault[] }, base: Script = scripts.wellFormed()): Script {
+    const faults: readonly Fault[] = options.faults ?? [
+      { fault: 'rate-limit', retryAfter: 0 },
+      { fault: 'status', status: 500 },
+      { fault: 'status', status: 503 },
+      { fault: 'reset' },
+      { fault: 'truncated' },
+      { fault: 'invalid-json' },
+    ];
+    return (request) => {
+      const roll = unitHash(`${options.seed ?? 0}:${request.seen}:${request.text}`);
+      if (roll < options.rate) return faults[Math.floor((roll / options.rate) * faults.length) % faults.length]!;
+      return base(request);
+    };
+  },
+};
+
+function readBody(request: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    request.on('error', reject);
+  });
+}
+
+function completionBody(reply: Completion, body: ChatRequestBody | undefined, index: number): string {
+  const content = reply.content === undefined ? '' : reply.content;
+  const promptText = (body?.messages ?? []).map((m) => m.content).join('');
+  const reasoning = reply.reasoning ?? reply.reasoning_content ?? '';
+  const usage = reply.usage ?? {
+    prompt_tokens: approxTokens(promptText),
+    completion_tokens: approxTokens((content ?? '') + reasoning),
+    ...(reasoning === '' ? {} : { completion_tokens_details: { reasoning_tokens: approxTokens(reasoning) } }),
+  };
+  const message: Record<string, unknown> = { role: 'assistant', content };
+  if (reply.reasoning !== undefined) message.reasoning = reply.reasoning;
+  if (reply.reasoning_content !== undefined) message.reasoning_content = reply.reasoning_content;
+  return JSON.stringify({
+    id: `chatcmpl-test-${index}`,
+    object: 'chat.completion',
+    created: 1_700_000_000,
+    model: reply.model ?? body?.model ?? 'test-model',
+    choices: [{ index: 0, message, finish_reason: reply.finish_reason === undefined ? 'stop' : reply.finish_reason }],
+    usage,
+  });
+}
+
+export async function startChatServer(options: ChatServerOptions = {}): Promise<ChatServer> {
+  let script: Script = options.script ?? scripts.wellFormed();
+  const latencyMs = options.latencyMs ?? 0;
+  const requests: RecordedRequest[] = [];
+  const seenBodies = new Map<string, number>();
+  const sockets = new Set<Socket>();
+  let inFlight = 0;
+  let maxInFlight = 0;
+  let closing = false;
+
+  const wait = (ms: number, response: ServerResponse): Promise<void> =>
+    new Promise((resolve) => {
+      if (ms <= 0) return resolve();
+      const timer = setTimeout(resolve, ms);
+      response.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+
+  const sendJson = (response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}): void => {
+    if (response.destroyed) return;
+    response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
+    response.end(body);
+  };
+
+  const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
+    const text = await readBody(request);
+    const path = (request.url ?? '/').split('?')[0]!;
+    let body: ChatRequestBody | undefined;
+    try {
+      body = JSON.parse(text) as ChatRequestBody;
+    } catch {
+      body = undefined;
+    }
+    const seen = seenBodies.get(text) ?? 0;
+    seenBodies.set(text, seen + 1);
+    const recorded: RecordedRequest = { index: requests.length, method: request.method ?? 'GET', path, headers: request.headers, text, body, seen, at: performance.now() };
+    requests.push(recorded);
+
+    if (options.apiKey !== undefined && request.headers.authorization !== `Bearer ${options.apiKey}`) {
+      return sendJson(response, 401, JSON.stringify({ error: { message: 'Invalid API key', type: 'invalid_request_error' } }));
+    }
+    if (request.method === 'GET' && path.endsWith('/models')) {
+      return sendJson(response, 200, JSON.stringify({ object: 'list', data: [{ id: 'test-model', object: 'model', owned_by: 'td-test' }] }));
+    }
+    if (request.method !== 'POST' || !path.endsWith('/chat/completions')) {
+      return sendJson(response, 404, JSON.stringify({ error: { message: `no route ${request.method} ${path}` } }));
+    }
+
+    const reply = await script(recorded);
+    await wait(latencyMs + ('delayMs' in reply && reply.delayMs ? reply.delayMs : 0), response);
+    if (response.destroyed || closing) return;
+    if (!('fault' in reply)) return sendJson(response, 200, completionBody(reply, body, recorded.index), reply.headers);
+    switch (reply.fault) {
+      case 'status':
+        return sendJson(response, reply.status, reply.body ?? JSON.stringify({ error: { message: `scripted ${reply.status}`, type: 'server_error' } }), reply.headers);
+      case 'rate-limit': {
+        const headers: Record<string, string> = {};
+        if (reply.retryAfter !== undefined) headers['retry-after'] = String(reply.retryAfter);
+        if (reply.retryAfterMs !== undefined) headers['retry-after-ms'] = String(reply.retryAfterMs);
+        return sendJson(response, 429, JSON.stringify({ error: { message: 'rate limited', type: 'rate_limit_error' } }), headers);
+      }
+      case 'reset':
+        request.socket.destroy();
+        return;
+      case 'invalid-json':
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end('{"id": "chatcmpl-broken", "choices": [ this is not json');
+        return;
+      case 'truncated': {
+        const full = completionBody(replies.bash('Truncated.', 'ls'), body, recorded.index);
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(full) });
+        response.write(full.slice(0, Math.floor(full.length / 2)), () => request.socket.destroy());
+        return;
+      }
+      case 'hang':
+        await wait(reply.ms ?? 2 ** 31 - 1, response);
+        if (!response.destroyed && !closing) sendJson(response, 200, completionBody(replies.bash('Late.', 'ls'), body, recorded.index));
+        return;
+    }
+  };
+
+  const server: Server = createServer((request, response) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    response.once('close', () => inFlight--);
+    handle(request, response).catch((error: unknown) => {
+      if (!response.headersSent && !response.destroyed) sendJson(response, 500, JSON.stringify({ error: { message: `test server script failed: ${String(error)}` } }));
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    url: `http://127.0.0.1:${port}/v1`,
+    port,
+    requests,
+    get inFlight() {
+      return inFlight;
+    },
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    chatRequests: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/chat/completions')),
+    setScript(next) {
+      script = next;
+    },
+    reset() {
+      requests.length = 0;
+      seenBodies.clear();
+      maxInFlight = inFlight;
+    },
+    close() {
+      closing = true;
+      for (const socket of sockets) socket.destroy();
+      return new Promise((resolve) => server.close(() => resolve()));
+    },
+  };
+}
