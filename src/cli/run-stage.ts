@@ -70,6 +70,8 @@ export async function runStageCommand(spec: StageSpec, values: Record<string, un
   } finally {
     guard.dispose();
     await session.close();
+    // Interrupted while the writer upstream is still alive: stop holding stdin, or the process would wait on it.
+    if (guard.interruptedBy() && spec.kind !== 'source' && (common.input === undefined || common.input === '-')) process.stdin.destroy();
   }
   if (brokenPipe) return EXIT.ok;
   const interrupted = guard.interruptedBy();

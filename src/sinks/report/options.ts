@@ -25,9 +25,10 @@ export const ReportOptionsSchema = z
     /** Also write sft.parquet and dpo.parquet. @default false */
     parquet: flag().default(false),
   })
-  .refine((options) => options.finalMin >= options.defeatMin, {
-    path: ['finalMin'],
-    message: 'expected a score at least --defeat-min',
+  .superRefine((options, ctx) => {
+    if (options.finalMin < options.defeatMin) {
+      ctx.addIssue({ code: 'custom', path: ['finalMin'], input: options.finalMin, message: `expected a score of at least --defeat-min (${options.defeatMin})` });
+    }
   });
 export type ReportOptions = z.infer<typeof ReportOptionsSchema>;
 export type ReportOptionsInput = z.input<typeof ReportOptionsSchema>;
