@@ -8,6 +8,8 @@
  * - When `stopSignal` fires, no further item is read; items already read are still mapped and yielded.
  */
 
+import { nextUnless } from './next-unless.js';
+
 export interface OrderedMapOptions {
   /** Calls in flight at most. @default 1 */
   concurrency?: number;
@@ -93,11 +95,11 @@ export async function* orderedMap<I, O>(
     }
   };
 
-  // Resolves when reading must end early: the stop signal fired or the consumer went away.
-  let halt!: (reason: 'halt') => void;
-  const halted = new Promise<'halt'>((resolve) => (halt = resolve));
-  if (stopped) halt('halt');
-  options.stopSignal?.addEventListener('abort', () => halt('halt'), { once: true });
+  // Aborts when reading must end early: the stop signal fired or the consumer went away.
+  const halted = new AbortController();
+  const halt = (): void => halted.abort();
+  if (stopped) halt();
+  options.stopSignal?.addEventListener('abort', halt, { once: true });
   let exhausted = false;
 
   const read = async (): Promise<void> => {
@@ -107,7 +109,7 @@ export async function* orderedMap<I, O>(
           await new Promise<void>((resolve) => (wakeReader = resolve));
           continue;
         }
-        const next = await Promise.race([iterator.next(), halted]);
+        const next = await nextUnless(iterator, halted.signal);
         if (next === 'halt' || stopped) break;
         if (next.done) {
           exhausted = true;
@@ -145,8 +147,9 @@ export async function* orderedMap<I, O>(
     if (sourceError) throw sourceError.error;
   } finally {
     options.stopSignal?.removeEventListener('abort', onStop);
+    options.stopSignal?.removeEventListener('abort', halt);
     stopped = true;
-    halt('halt');
+    halt();
     notifyReader();
     // Tell a stream-backed source to release its resource. Not awaited: a generator queues return()
     // behind a pending next(), which may wait on input that never comes (an idle stdin).

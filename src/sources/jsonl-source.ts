@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { boundedRaw } from '../core/errors-sink.js';
+import { nextUnless } from '../core/next-unless.js';
 import type { Failure } from '../core/outcome.js';
 import type { Item, JsonObject, StageRuntime } from '../core/session.js';
 
@@ -123,15 +124,11 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
   };
 
   const iterator = input[Symbol.asyncIterator]();
-  const stopped = new Promise<'stop'>((resolve) => {
-    if (stopSignal.aborted) resolve('stop');
-    stopSignal.addEventListener('abort', () => resolve('stop'), { once: true });
-  });
   let exhausted = false;
   try {
     for (;;) {
-      const next = await Promise.race([iterator.next(), stopped]);
-      if (next === 'stop') break;
+      const next = await nextUnless(iterator, stopSignal);
+      if (next === 'halt') break;
       if (next.done) {
         exhausted = true;
         break;
