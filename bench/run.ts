@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchRow } from './types.js';
 import { codecBench } from './codec.js';
+import { reportBench } from './report.js';
 
 /**
  * `npm run bench`: every benchmark, each a ratio against a baseline measured in the same run, printed
@@ -12,6 +13,7 @@ import { codecBench } from './codec.js';
  */
 const BENCHES: Record<string, Bench> = {
   codec: codecBench,
+  report: reportBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

@@ -77,3 +77,16 @@ describe('NumberList', () => {
     expect(list.values().length).toBe(5000);
   });
 });
+
+describe('bootstrapLowerBound draws', () => {
+  it('draws its indices from seededRandom, so the documented procedure is the implemented one', () => {
+    const values = [0.1, 0.4, 0.9, 1, 0.3, 0.6, 0.2];
+    const random = seededRandom(21);
+    const means = Array.from({ length: 1000 }, () => {
+      let sum = 0;
+      for (let i = 0; i < values.length; i++) sum += values[Math.floor(random() * values.length)]!;
+      return sum / values.length;
+    }).sort((a, b) => a - b);
+    expect(bootstrapLowerBound(values, { resamples: 1000, confidence: 0.95, seed: 21 })).toBe(means[49]);
+  });
+});

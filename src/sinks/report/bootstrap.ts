@@ -32,11 +32,19 @@ export interface BootstrapOptions {
 export function bootstrapLowerBound(values: ArrayLike<number>, options: BootstrapOptions): number | undefined {
   const n = values.length;
   if (n === 0) return undefined;
-  const random = seededRandom(options.seed);
+  const data = values instanceof Float64Array ? values : Float64Array.from(values);
   const means = new Float64Array(options.resamples);
+  // seededRandom's steps, inlined: this loop draws resamples x turns numbers (58 million for 29k turns).
+  let state = options.seed >>> 0;
   for (let b = 0; b < options.resamples; b++) {
     let sum = 0;
-    for (let i = 0; i < n; i++) sum += values[Math.floor(random() * n)]!;
+    for (let i = 0; i < n; i++) {
+      state = (state + 0x6d2b79f5) >>> 0;
+      let t = state;
+      t = Math.imul(t ^ (t >>> 15), t | 1);
+      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+      sum += data[Math.floor((((t ^ (t >>> 14)) >>> 0) / 4294967296) * n)]!;
+    }
     means[b] = sum / n;
   }
   means.sort();

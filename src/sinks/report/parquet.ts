@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DuckDBInstance } from '@duckdb/node-api';
 
 const MESSAGES = 'STRUCT(role VARCHAR, content VARCHAR)[]';
 
@@ -30,6 +29,8 @@ function columnsSql(columns: Record<string, string>): string {
  */
 export async function writeParquetExports(dir: string, maxLineBytes: number): Promise<void> {
   const spill = join(dir, '.duckdb-tmp');
+  // Loaded here, not at the top: the native library costs every td command its start-up time otherwise.
+  const { DuckDBInstance } = await import('@duckdb/node-api');
   const instance = await DuckDBInstance.create(':memory:', {
     threads: '2',
     memory_limit: '512MB',

@@ -1,4 +1,10 @@
+import { z } from 'zod';
 import { StageMetaSchema } from '../../contract/meta.js';
+
+/** The totals of `meta.<stage>` under the contract's rules; calls are only counted, so they are not parsed one by one. */
+const StageUsageSchema = StageMetaSchema.pick({ prompt_tokens: true, completion_tokens: true, reasoning_tokens: true, cost_usd: true }).extend({
+  calls: z.array(z.unknown()),
+});
 
 /** Stages tracked by name at most (`meta` keys come from the data); further ones are pooled. */
 export const MAX_USAGE_STAGES = 32;
@@ -15,7 +21,7 @@ export interface UsageRow {
   reasoning_tokens: number;
   /** Sum of `cost_usd` where present; null when no record had a cost (no price table configured). */
   cost_usd: number | null;
-  /** Records whose `meta.<stage>` did not match the StageMeta shape (skipped, counted here). */
+  /** Records whose `meta.<stage>` totals did not match the StageMeta shape (skipped, counted here). */
   unreadable: number;
 }
 
@@ -35,7 +41,7 @@ export class UsageStats {
         row = { stage: name, records: 0, calls: 0, prompt_tokens: 0, completion_tokens: 0, reasoning_tokens: 0, cost_usd: null, unreadable: 0 };
         this.stages.set(name, row);
       }
-      const parsed = StageMetaSchema.safeParse(value);
+      const parsed = StageUsageSchema.safeParse(value);
       if (!parsed.success) {
         row.unreadable++;
         continue;
