@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DuckDBInstance } from '@duckdb/node-api';
@@ -29,11 +30,16 @@ async function waitFor(condition: () => boolean, what: string): Promise<void> {
   throw new Error(`timed out waiting for ${what}`);
 }
 
-/** This run's temp dir beside `out` holds some written bytes. */
-const stagedWithData = (parent: string, pid: number): boolean => {
-  const staged = join(parent, `.out.td-tmp-${pid}`);
-  return existsSync(join(staged, 'turns.jsonl')) && statSync(join(staged, 'turns.jsonl')).size > 0;
-};
+/**
+ * Feeds `input` to a running report and resolves once the child has read nearly all of it (a pipe
+ * holds 64 KiB, so the write completes only when the rest was consumed) and its temp dir exists.
+ */
+async function feedMidway(child: ChildProcess, input: string, parent: string): Promise<void> {
+  expect(input.length).toBeGreaterThan(1 << 20);
+  child.stdin!.on('error', () => {}); // EPIPE once the child is gone
+  await new Promise<void>((resolve) => child.stdin!.write(input, () => resolve()));
+  await waitFor(() => existsSync(join(parent, `.out.td-tmp-${child.pid}`)), 'the temp dir of the run');
+}
 
 describe('td report (process)', () => {
   it('leaves the previous outputs whole when killed mid-report, and the next run cleans up', async () => {
@@ -45,9 +51,7 @@ describe('td report (process)', () => {
 
     const child = spawnCli(['report', '--out', out]);
     const done = collect(child);
-    child.stdin!.on('error', () => {}); // EPIPE: the child is killed with input still buffered
-    child.stdin!.write(many(200, 1000));
-    await waitFor(() => stagedWithData(parent, child.pid!), 'the second run to write into its temp dir');
+    await feedMidway(child, many(800, 1000), parent);
     child.kill('SIGKILL');
     const killed = await done;
     expect(killed.signal).toBe('SIGKILL');
@@ -67,9 +71,7 @@ describe('td report (process)', () => {
     const before = snapshot(out);
     const child = spawnCli(['report', '--out', out]);
     const done = collect(child);
-    child.stdin!.on('error', () => {}); // the child stops reading once interrupted
-    child.stdin!.write(many(20, 500));
-    await waitFor(() => stagedWithData(parent, child.pid!), 'the run to write into its temp dir');
+    await feedMidway(child, many(800, 500), parent);
     child.kill('SIGINT');
     const result = await done;
     expect(result.code).toBe(130);
