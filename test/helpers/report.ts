@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { onTestFinished } from 'vitest';
 import type { ErrorEntry } from '../../src/core/errors-sink.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
@@ -11,8 +12,11 @@ import { ReportOptionsSchema, type ReportOptionsInput } from '../../src/sinks/re
 import { createReportSink, type ReportResult } from '../../src/sinks/report/report-sink.js';
 import { parseJsonl } from './cli.js';
 
+/** A fresh directory under the system temp dir, removed when the current test finishes. */
 export function tempDir(prefix = 'td-report-'): string {
-  return mkdtempSync(join(tmpdir(), prefix));
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }
 
 export interface InProcessRun {

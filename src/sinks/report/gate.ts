@@ -1,4 +1,4 @@
-import { bootstrapLowerBound } from './bootstrap.js';
+import { bootstrapLowerBound } from '../../core/bootstrap.js';
 
 /** The confidence of the gate's one-sided bound. */
 export const GATE_CONFIDENCE = 0.95;

@@ -187,22 +187,27 @@ export function reportSections(model: ReportModel): Section[] {
     id: 'turns',
     title: 'Turns',
     paragraphs: [
-      `${shown === f.judged ? `All ${f.judged} judged turns` : `The first ${shown} of ${f.judged} judged turns`}, in input order (every turn is in turns.jsonl). ` +
-        `Dimension cells are challenger/${opponent} mean scores.`,
+      shown === 0
+        ? 'No rows shown (every judged turn is in turns.jsonl).'
+        : `${shown === f.judged ? `All ${f.judged} judged turns` : `The first ${shown} of ${f.judged} judged turns`}, in input order (every turn is in turns.jsonl). ` +
+          `Dimension cells are challenger/${opponent} mean scores.`,
     ],
     plots: [],
-    tables: [
-      table(
-        ['score', 'id', 'action', ...DIMENSIONS],
-        model.turns.map((row) => [
-          row.score === null ? 'parse-fail' : fixed(row.score, 1),
-          row.id,
-          row.action,
-          ...DIMENSIONS.map((d) => versus(row.challenger[d], row.king[d])),
-        ]),
-        (column) => column === 0 || column >= 3,
-      ),
-    ],
+    tables:
+      shown === 0
+        ? []
+        : [
+            table(
+              ['score', 'id', 'action', ...DIMENSIONS],
+              model.turns.map((row) => [
+                row.score === null ? 'parse-fail' : fixed(row.score, 1),
+                row.id,
+                row.action,
+                ...DIMENSIONS.map((d) => versus(row.challenger[d], row.king[d])),
+              ]),
+              (column) => column === 0 || column >= 3,
+            ),
+          ],
     bullets: [],
   });
   return sections;

@@ -1,7 +1,7 @@
 import type { Dimension } from '../../contract/judgement.js';
 import type { ScoredRecord } from '../../contract/scored.js';
 import { ACTION_STYLES, actionStyle, type ActionStyle } from './action-style.js';
-import { NumberList } from './bootstrap.js';
+import { NumberList } from './number-list.js';
 import { DimensionStats } from './dimension-stats.js';
 import { JudgeHealth } from './judge-health.js';
 import { opponentReply } from './training-exports.js';

@@ -24,8 +24,8 @@ function rect(x: number, y: number, width: number, height: number, fill: string,
   return `<rect x="${n(x)}" y="${n(y)}" width="${n(Math.max(0, width))}" height="${n(Math.max(0, height))}" fill="${fill}"><title>${escapeXml(tip)}</title></rect>`;
 }
 
-function text(x: number, y: number, content: string, anchor: 'start' | 'middle' | 'end' = 'middle', extra = ''): string {
-  return `<text x="${n(x)}" y="${n(y)}" text-anchor="${anchor}" font-size="11" fill="#333"${extra}>${escapeXml(content)}</text>`;
+function text(x: number, y: number, content: string, anchor: 'start' | 'middle' | 'end' = 'middle'): string {
+  return `<text x="${n(x)}" y="${n(y)}" text-anchor="${anchor}" font-size="11" fill="#333">${escapeXml(content)}</text>`;
 }
 
 function legend(x: number, y: number, items: Array<[string, string]>): string[] {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bootstrapLowerBound, NumberList, seededRandom } from '../../src/sinks/report/bootstrap.js';
+import { bootstrapLowerBound, seededRandom } from '../../src/core/bootstrap.js';
 
 /**
  * The exact bootstrap distribution of the mean, by enumerating all n^n resamples (independent of the
@@ -65,16 +65,6 @@ describe('bootstrapLowerBound', () => {
     const options = { resamples: 1000, confidence: 0.95, seed: 11 };
     expect(bootstrapLowerBound(values, options)).toBe(bootstrapLowerBound(values, options));
     expect(bootstrapLowerBound([], options)).toBeUndefined();
-  });
-});
-
-describe('NumberList', () => {
-  it('keeps every pushed value across growth', () => {
-    const list = new NumberList();
-    for (let i = 0; i < 5000; i++) list.push(i / 2);
-    expect(list.length).toBe(5000);
-    expect(list.values()[4999]).toBe(2499.5);
-    expect(list.values().length).toBe(5000);
   });
 });
 

@@ -1,7 +1,7 @@
 /**
- * The seeded percentile bootstrap behind the gate: resample the turns with replacement, take the mean
- * of each resample, and read the lower percentile of those means. Seeded, so a rerun over the same
- * input gives the same bound to the last digit.
+ * A seeded percentile bootstrap (td report's gate; usable for any mean of preferences): resample with
+ * replacement, take the mean of each resample, and read the lower percentile of those means. Seeded,
+ * so a rerun over the same input gives the same bound to the last digit.
  */
 
 /** A small seeded PRNG (mulberry32): uniform in [0, 1), the same sequence for the same seed. */
@@ -50,24 +50,4 @@ export function bootstrapLowerBound(values: ArrayLike<number>, options: Bootstra
   means.sort();
   const rank = Math.max(1, Math.ceil((1 - options.confidence) * options.resamples - 1e-9));
   return means[rank - 1]!;
-}
-
-/** A growable array of doubles: 8 bytes a turn, the only per-turn state the gate keeps. */
-export class NumberList {
-  private data = new Float64Array(1024);
-  length = 0;
-
-  push(value: number): void {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2);
-      bigger.set(this.data);
-      this.data = bigger;
-    }
-    this.data[this.length++] = value;
-  }
-
-  /** A view of the values pushed so far (no copy). */
-  values(): Float64Array {
-    return this.data.subarray(0, this.length);
-  }
 }
