@@ -3,7 +3,6 @@ export { reportSpec } from './spec.js';
 export { createReportSink, REPORT_FILES, type ReportResult, type ReportSink } from './report-sink.js';
 export { REPORT_FLAGS, ReportOptionsSchema, type ReportOptions, type ReportOptionsInput } from './options.js';
 export { decideGate, GATE_CONFIDENCE, type Gate, type GateOptions } from './gate.js';
-
 export { ACTION_STYLES, actionStyle, bashCommand, type ActionStyle } from './action-style.js';
 export { dpoLine, isDecisiveWin, opponentReply, sftLine } from './training-exports.js';
 export { bucketOf, type Bucket, type TurnOutcome, type TurnRow } from './report-stats.js';

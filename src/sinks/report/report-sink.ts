@@ -60,6 +60,16 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
   let settled = false;
 
   const handle = (item: Item): void => {
+    try {
+      sortRecord(item);
+    } catch (error) {
+      // A bug must not kill the run or lose the record: it goes to the errors file like any failure.
+      const message = error instanceof Error ? error.message : String(error);
+      runtime.reject({ kind: 'rejected', reason: 'internal', message: `td report failed unexpectedly: ${message}` }, item, { record: item.record });
+    }
+  };
+
+  const sortRecord = (item: Item): void => {
     runtime.stats.in++;
     const checked = ScoredRecordSchema.safeParse(item.record, { reportInput: true });
     if (!checked.success) {
