@@ -78,7 +78,8 @@ export async function runStageCommand(spec: StageSpec, values: Record<string, un
     log.line(`td ${spec.name}: ${runtime.stats.summary()}${where}`);
   }
   if (interrupted) return exitCodeForSignal(interrupted);
-  return exitCodeFor(runtime.stats.failedKinds);
+  const code = exitCodeFor(runtime.stats.failedKinds);
+  return code === EXIT.ok ? (runtime.exitCode ?? EXIT.ok) : code;
 }
 
 const commonFlagKeys: readonly FlagSpec[] = [
