@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
+import { duplicateIdMessage, SeenIds } from '../../core/seen-ids.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
 import { formatZodError } from '../../core/zod-format.js';
@@ -54,6 +55,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
   );
   const stats = new ReportStats(options.tableRows);
+  const seen = new SeenIds();
   const redactor = runtime.session.redactor;
   let longestExport = 0;
   let result: ReportResult | undefined;
@@ -78,6 +80,11 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     }
     // The original object, not zod's copy: unknown fields and key order stay as they were.
     const record = item.record as ScoredRecord;
+    if (!seen.add(record.id)) {
+      // One turn, one vote: a repeated id (e.g. two runs' outputs concatenated) would count twice in the gate.
+      runtime.reject({ kind: 'invalid', reason: 'duplicate-id', message: duplicateIdMessage(record.id) }, item, { record: item.record });
+      return;
+    }
     const outcome: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
     const clean = withoutVolatile(record);
     if (outcome === 'final') {
