@@ -50,9 +50,10 @@ export const JUDGE_COUNTERS = {
  * 429/5xx, timeout, a model without servers, Ctrl-C) is missing data, not the judge's opinion. By default
  * the record then fails `transient` (exit 75): the calls that succeeded are cached, so a rerun asks only
  * for the missing ones and the output never depends on network luck. `--abstain-on-failure` counts such
- * calls as abstentions instead, except when no call of the record got a reply at all (that record still
- * fails transient: a turn whose verdicts were all lost is not a parse-fail). A request the server rejects
- * as bad (400/413/422, e.g. too long for a judge's context) is permanent: an abstention.
+ * calls as abstentions instead, except when no model call of the record got a reply at all: that record
+ * still fails transient, whatever the rules judge said (a turn whose verdicts were all lost is not a
+ * parse-fail). A request the server rejects as bad (400/413/422, e.g. too long for a judge's context)
+ * is permanent: an abstention.
  */
 export function createJudgeStage(options: JudgeOptions, runtime: StageRuntime): TransformStage<DuelRecord, JsonObject> {
   const modelJudges = options.judges.filter((judge) => judge.model !== RULES_JUDGE);
@@ -113,8 +114,9 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
   const calls: JudgeCallMeta[] = outcomes.flatMap((outcome) => outcome.calls);
   const failed = outcomes.flatMap((outcome, index) => (outcome.ok ? [] : [{ ...pairs[index]!, failure: outcome.failure }]));
   const transient = failed.filter((f) => f.failure.kind === 'transient');
-  if (transient.length > 0 && (!options.abstainOnFailure || failed.length === outcomes.length)) {
-    return { ok: false, failure: transientFailure(transient, outcomes.length) };
+  const modelPairs = pairs.filter((pair) => pair.judge.model !== RULES_JUDGE).length;
+  if (transient.length > 0 && (!options.abstainOnFailure || failed.length === modelPairs)) {
+    return { ok: false, failure: transientFailure(transient, modelPairs) };
   }
 
   const verdicts: Verdict[] = outcomes.map((outcome, index) => {
