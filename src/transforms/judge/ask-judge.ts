@@ -4,7 +4,7 @@ import type { Failure } from '../../core/outcome.js';
 import type { StageStats } from '../../core/stats.js';
 import { LLM_COUNTERS } from '../../llm/accounting.js';
 import type { Llm } from '../../llm/llm.js';
-import { replyProblem } from '../../llm/reply.js';
+import { REPLY_PROBLEM_TEXT, replyProblem } from '../../llm/reply.js';
 import { abstention, sideVerdict } from './aggregate.js';
 import { JUDGE_PROMPT_VERSION, type JudgePrompt } from './judge-prompt.js';
 import { parseVerdict } from './parse-verdict.js';
@@ -24,14 +24,6 @@ export interface PairRequest {
   params: Record<string, unknown>;
   attempts: number;
 }
-
-const REPLY_PROBLEM_TEXT: Record<string, string> = {
-  length: 'cut off at max_tokens (finish_reason length)',
-  'reasoning-only': 'empty content, text only in the reasoning field',
-  empty: 'empty content',
-  'tool-calls': 'structured tool calls instead of text',
-  'content-filter': 'stopped by the content filter',
-};
 
 /**
  * Asks one judge for its verdict on one order, until a reply parses, at most `attempts` times (each a
