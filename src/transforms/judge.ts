@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { Order, Verdict } from '../contract/judgement.js';
 import { TurnRecordSchema, type TurnRecord } from '../contract/turn.js';
-import { fail, ok, type Failure, type Outcome } from '../core/outcome.js';
+import { ok, type Failure, type Outcome } from '../core/outcome.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
 import type { StageStats } from '../core/stats.js';
@@ -10,7 +10,7 @@ import { stageMeta } from '../llm/accounting.js';
 import { openLlm, type Llm } from '../llm/llm.js';
 import { abstention, aggregate, sideVerdict } from './judge/aggregate.js';
 import { askJudge, type JudgeCallMeta, type PairOutcome } from './judge/ask-judge.js';
-import { JUDGE_PROMPT_VERSION, judgeMessages } from './judge/judge-prompt.js';
+import { JUDGE_PROMPT_VERSION, judgeMessages, type JudgePrompt } from './judge/judge-prompt.js';
 import { JUDGE_FLAGS, JudgeOptionsSchema, RULES_JUDGE, type JudgeOptions, type JudgeSetting } from './judge/options.js';
 import { rulesVerdict } from './judge/rules-judge.js';
 import { verdictResponseFormat } from './judge/verdict-schema.js';
@@ -97,15 +97,27 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
   const opponent = options.against === 'king' ? record.king! : record.assistant;
   const goldPatch = options.goldPatch ? record.pr.patch : undefined;
   const pairs = options.judges.flatMap((judge) => ORDERS.map((order) => ({ judge, order })));
+  const shown = (order: Order): [string, string] => (order === 'king-first' ? [opponent, record.challenger] : [record.challenger, opponent]);
+  // Every model judge of an order gets the same request text: build it once per order.
+  const prompts = new Map<Order, JudgePrompt>();
+  const promptFor = (order: Order): JudgePrompt => {
+    let prompt = prompts.get(order);
+    if (!prompt) {
+      const [first, second] = shown(order);
+      prompt = judgeMessages({ history: record.messages, first, second, goldPatch, historyChars: options.historyChars });
+      prompts.set(order, prompt);
+    }
+    return prompt;
+  };
 
   const outcomes = await Promise.all(
     pairs.map(({ judge, order }): Promise<PairOutcome> | PairOutcome => {
-      const [first, second] = order === 'king-first' ? [opponent, record.challenger] : [record.challenger, opponent];
+      const [first, second] = shown(order);
       if (judge.model === RULES_JUDGE) {
         const { judged, ...verdict } = rulesVerdict(record.messages, first, second);
         return { ok: true, verdict: sideVerdict(RULES_JUDGE, order, verdict, { judged }), calls: [] };
       }
-      const prompt = judgeMessages({ history: record.messages, first, second, goldPatch, historyChars: options.historyChars });
+      const prompt = promptFor(order);
       const request = { judge: judge.model, order, prompt, candidates: [first, second] as const, params: paramsFor(judge, options, context.responseFormat), attempts: options.attempts };
       return askJudge(context.llm!, request, { signal: context.signal, stats: context.stats });
     }),
