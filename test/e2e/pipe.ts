@@ -25,10 +25,12 @@ export function shellQuote(word: string): string {
   return `'${word.replaceAll("'", `'\\''`)}'`;
 }
 
-/** One `td NAME ARGS` of a pipe; its stderr goes to DIR/NAME.stderr. */
+/** One `td NAME ARGS` of a pipe (or, with `command`, another program such as `tee`); its stderr goes to DIR/NAME.stderr. */
 export interface PipeStage {
   name: string;
   args: readonly string[];
+  /** A program other than td: `['tee', FILE]`; `args` is then ignored. */
+  command?: readonly string[];
 }
 
 export interface PipeResult {
@@ -53,7 +55,8 @@ export interface RunningPipe {
 export function startPipe(stages: readonly PipeStage[], options: { dir: string; env?: NodeJS.ProcessEnv; stdout?: string; stdin?: string }): RunningPipe {
   const node = shellQuote(process.execPath);
   const commands = stages.map((stage, i) => {
-    const words = [node, shellQuote(CLI), stage.name, ...stage.args.map(shellQuote), '2>', shellQuote(join(options.dir, `${stage.name}.stderr`))];
+    const program = stage.command === undefined ? [node, shellQuote(CLI), stage.name, ...stage.args.map(shellQuote)] : stage.command.map(shellQuote);
+    const words = [...program, '2>', shellQuote(join(options.dir, `${stage.name}.stderr`))];
     if (i === 0 && options.stdin !== undefined) words.push('<', shellQuote(options.stdin));
     if (i === stages.length - 1 && options.stdout !== undefined) words.push('>', shellQuote(options.stdout));
     return words.join(' ');
@@ -129,4 +132,62 @@ export function readJsonl(path: string): Array<Record<string, unknown>> {
     .split('\n')
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
+/** Where one run of the duel pipe keeps its files. */
+export interface DuelFiles {
+  errors: string;
+  cache: string;
+  report: string;
+  /** `td sample`'s output, kept by `tee`. */
+  sampled: string;
+  /** `td judge`'s output, kept by `tee`. */
+  scored: string;
+}
+
+export function duelFiles(dir: string): DuelFiles {
+  return {
+    errors: join(dir, 'errors.jsonl'),
+    cache: join(dir, 'cache'),
+    report: join(dir, 'report'),
+    sampled: join(dir, 'sampled.jsonl'),
+    scored: join(dir, 'scored.jsonl'),
+  };
+}
+
+export interface DuelPipeOptions {
+  url: string;
+  files: DuelFiles;
+  /** Turns to sample from the fixtures. @default 20 */
+  count?: number;
+  /** `td sample --seed`. @default 0 */
+  seed?: number;
+  /** Extra flags for the LLM stages (king, challenge, judge). */
+  llm?: readonly string[];
+}
+
+/** The two judges of the test panel (the server answers as any model). */
+export const TEST_JUDGES = 'judge-a,judge-b';
+
+/**
+ * `td sample | tee | td king | td challenge | td judge | tee | td report --out DIR` over the fixtures,
+ * every stage appending to one errors file, the LLM stages sharing one request cache, and waits
+ * before retries kept short.
+ */
+export function duelPipe(options: DuelPipeOptions): PipeStage[] {
+  const { files } = options;
+  const errors = ['--errors', files.errors];
+  const llm = ['--base-url', options.url, '--cache', files.cache, '--max-retry-wait', '0.05', '--concurrency', '4', ...errors, ...(options.llm ?? [])];
+  return [
+    {
+      name: 'sample',
+      args: ['--trajectories', join(FIXTURES, 'trajectories'), '--prs', join(FIXTURES, 'prs'), '-n', String(options.count ?? 20), '--seed', String(options.seed ?? 0), ...errors],
+    },
+    { name: 'tee-sampled', args: [], command: ['tee', files.sampled] },
+    { name: 'king', args: llm },
+    { name: 'challenge', args: llm },
+    { name: 'judge', args: ['--judges', TEST_JUDGES, ...llm] },
+    { name: 'tee-scored', args: [], command: ['tee', files.scored] },
+    { name: 'report', args: ['--out', files.report, ...errors] },
+  ];
 }
