@@ -71,8 +71,9 @@ export async function runStageCommand(spec: StageSpec, values: Record<string, un
     guard.dispose();
     await session.close();
   }
-  if (brokenPipe) return EXIT.ok;
   const interrupted = guard.interruptedBy();
+  // The reader going away is no failure (td ... | head), unless Ctrl-C took the reader and us down together.
+  if (brokenPipe) return interrupted ? exitCodeForSignal(interrupted) : EXIT.ok;
   if (!common.quiet || runtime.stats.failed > 0) {
     const where = runtime.stats.failed > 0 && common.errors ? ` (see ${common.errors})` : '';
     log.line(`td ${spec.name}: ${runtime.stats.summary()}${where}`);
