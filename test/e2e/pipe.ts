@@ -164,6 +164,8 @@ export interface DuelPipeOptions {
   seed?: number;
   /** Extra flags for the LLM stages (king, challenge, judge). */
   llm?: readonly string[];
+  /** Run the LLM stages with `--no-cache` (every run asks everything). @default false */
+  noCache?: boolean;
 }
 
 /** The two judges of the test panel (the server answers as any model). */
@@ -177,7 +179,8 @@ export const TEST_JUDGES = 'judge-a,judge-b';
 export function duelPipe(options: DuelPipeOptions): PipeStage[] {
   const { files } = options;
   const errors = ['--errors', files.errors];
-  const llm = ['--base-url', options.url, '--cache', files.cache, '--max-retry-wait', '0.05', '--concurrency', '4', ...errors, ...(options.llm ?? [])];
+  const cache = options.noCache ? ['--no-cache'] : ['--cache', files.cache];
+  const llm = ['--base-url', options.url, ...cache, '--max-retry-wait', '0.05', '--concurrency', '4', ...errors, ...(options.llm ?? [])];
   return [
     {
       name: 'sample',

@@ -43,6 +43,16 @@ function asWriteError(dir: string, error: unknown): unknown {
 }
 
 /**
+ * Resolves after one whole turn of the event loop, poll phase included. Ctrl-C reaches every process
+ * of a pipe at once: the stage upstream dies of it and this one reads the end of its input, and the
+ * kernel has delivered our own SIGINT by then, but Node runs its handler only in the next poll phase.
+ * Deciding before that turn would take an interrupted pipe's partial input for the whole and replace DIR.
+ */
+function afterPendingSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/**
  * `td report` as a Writable of items: each scored record is validated, sorted into its bucket file,
  * exported for training when it qualifies, and reduced to a few numbers for the report. At the end
  * the gate is decided, duel.json, report.md and report.html are written, and DIR is swapped in whole.
@@ -146,21 +156,23 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
     },
     final(callback) {
-      if (runtime.stopSignal.aborted) {
-        abandon();
-        runtime.log.warn(`interrupted: ${staged.target} left as it was`);
-        return callback();
-      }
-      finish().then(
-        () => {
-          settled = true;
-          callback();
-        },
-        (error: unknown) => {
+      void afterPendingSignals().then(() => {
+        if (runtime.stopSignal.aborted) {
           abandon();
-          callback(asWriteError(staged.target, error) as Error);
-        },
-      );
+          runtime.log.warn(`interrupted: ${staged.target} left as it was`);
+          return callback();
+        }
+        finish().then(
+          () => {
+            settled = true;
+            callback();
+          },
+          (error: unknown) => {
+            abandon();
+            callback(asWriteError(staged.target, error) as Error);
+          },
+        );
+      });
     },
     destroy(error, callback) {
       abandon();
