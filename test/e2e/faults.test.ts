@@ -70,14 +70,15 @@ describe('faults, end to end', () => {
     expect(failures.filter((e) => e.kind === 'rejected').every((e) => e.reason === 'format' && /Kimi tool-call markup/.test(String(e.error)))).toBe(true);
     expect(failures.filter((e) => e.kind === 'transient').every((e) => e.reason === 'http-503')).toBe(true);
     expect(readJsonl(join(files.report, 'parse-fail.jsonl')).length).toBeGreaterThan(0);
-    const duel_ = JSON.parse(readFileSync(join(files.report, 'duel.json'), 'utf8')) as { turns: number; parse_fail: number };
-    expect(duel_.turns).toBe(inBuckets.length);
-    expect(readJsonl(files.scored).map((r) => r.id)).toEqual(inBuckets.length === 0 ? [] : readJsonl(join(files.report, 'turns.jsonl')).map((r) => r.id));
-
-    // Malformed replies were asked again and replaced: some kept turns needed a second attempt.
+    const gate = JSON.parse(readFileSync(join(files.report, 'duel.json'), 'utf8')) as { turns: number };
+    expect(gate.turns).toBe(inBuckets.length);
     const scored = readJsonl(files.scored);
-    const retried = scored.filter((r) => ((r.meta as { king: { calls: CallMeta[] } }).king.calls.length > 1));
-    expect(retried.length + scored.filter((r) => (r.meta as { challenger: { calls: CallMeta[] } }).challenger.calls.length > 1).length).toBeGreaterThan(0);
+    expect(readJsonl(join(files.report, 'turns.jsonl')).map((r) => r.id)).toEqual(scored.map((r) => r.id));
+
+    // Malformed replies were asked again and replaced: some kept turns needed more than one attempt.
+    const attempts = (record: Record<string, unknown>, stage: 'king' | 'challenger'): CallMeta[] => (record.meta as Record<string, { calls: CallMeta[] }>)[stage]!.calls;
+    const replaced = scored.flatMap((r) => [...attempts(r, 'king'), ...attempts(r, 'challenger')]).filter((call) => call.status === 'kimi-tool-call' || call.status === 'think-tag');
+    expect(replaced.length).toBeGreaterThan(0);
 
     // No malformed text in any output: every kept turn passes the format gate, and no file of the report holds template tokens or think tags.
     for (const record of scored) {
