@@ -4,8 +4,16 @@ import { Redactor } from '../core/redact.js';
 import { TdError } from '../core/td-error.js';
 import { INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from './common-options.js';
 import { STAGES } from './registry.js';
-import { runStageCommand } from './run-stage.js';
+import { runPipelineCommand, SET_FLAG } from './run-command.js';
+import { COMMON_FLAGS, runStageCommand } from './run-stage.js';
 import type { FlagSpec, StageSpec } from './stage-spec.js';
+
+function addFlag(command: Command, flag: FlagSpec): void {
+  // The default goes into the description: commander prints a default only when it holds the value, and
+  // values stay undefined here so the options schema alone applies defaults (CLI and pipeline files alike).
+  const description = flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`;
+  command.addOption(new Option(flag.flags, description));
+}
 
 function flagsFor(spec: StageSpec): FlagSpec[] {
   const io = spec.kind === 'transform' ? [...INPUT_FLAGS, ...OUTPUT_FLAGS] : spec.kind === 'source' ? OUTPUT_FLAGS : INPUT_FLAGS;
@@ -35,12 +43,7 @@ export function buildProgram(version: string): Command {
 
   for (const spec of STAGES) {
     const command = program.command(spec.name).description(spec.summary).exitOverride();
-    for (const flag of flagsFor(spec)) {
-      // The default goes into the description: commander prints a default only when it holds the value, and
-      // values stay undefined here so the options schema alone applies defaults (CLI and pipeline files alike).
-      const description = flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`;
-      command.addOption(new Option(flag.flags, description));
-    }
+    for (const flag of flagsFor(spec)) addFlag(command, flag);
     command.action(async (values: Record<string, unknown>) => {
       try {
         process.exitCode = await runStageCommand(spec, values);
@@ -49,6 +52,21 @@ export function buildProgram(version: string): Command {
       }
     });
   }
+
+  const run = program
+    .command('run')
+    .description('run the stages a pipeline file names in one process (e.g. td run pipelines/demo.toml; see docs/run.md)')
+    .argument('<file>', 'pipeline file (TOML)')
+    .exitOverride();
+  for (const flag of COMMON_FLAGS) addFlag(run, flag);
+  run.addOption(new Option(SET_FLAG.flags, SET_FLAG.description).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]));
+  run.action(async (file: string, values: Record<string, unknown>) => {
+    try {
+      process.exitCode = await runPipelineCommand(file, values);
+    } catch (error) {
+      process.exitCode = reportError('td run', error);
+    }
+  });
   return program;
 }
 
