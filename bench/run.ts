@@ -6,6 +6,7 @@ import type { Bench, BenchRow } from './types.js';
 import { codecBench } from './codec.js';
 import { sampleBench } from './sample.js';
 import { llmBench } from './llm.js';
+import { reportBench } from './report.js';
 
 /**
  * `npm run bench`: every benchmark, each a ratio against a baseline measured in the same run, printed
@@ -16,6 +17,7 @@ const BENCHES: Record<string, Bench> = {
   codec: codecBench,
   sample: sampleBench,
   llm: llmBench,
+  report: reportBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

@@ -1,8 +1,9 @@
 import { sampleSpec } from '../sources/sample/spec.js';
 import { challengeSpec } from '../transforms/challenge.js';
 import { kingSpec } from '../transforms/king.js';
+import { reportSpec } from '../sinks/report/spec.js';
 import { validateSpec } from '../transforms/validate.js';
 import type { StageSpec } from './stage-spec.js';
 
 /** Every stage command, in pipeline order. A stage is added here once and gets its CLI command for free. */
-export const STAGES: readonly StageSpec[] = [sampleSpec, kingSpec, challengeSpec, validateSpec];
+export const STAGES: readonly StageSpec[] = [sampleSpec, kingSpec, challengeSpec, reportSpec, validateSpec];

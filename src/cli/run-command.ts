@@ -1,6 +1,6 @@
 import { composePipeline } from '../pipeline/compose.js';
 import { loadPipeline } from '../pipeline/pipeline-file.js';
-import { readsStdin, COMMON_FLAGS } from './run-stage.js';
+import { COMMON_FLAGS } from './run-stage.js';
 import { runProcess } from './run-process.js';
 import { STAGES } from './registry.js';
 
@@ -19,7 +19,6 @@ export async function runPipelineCommand(file: string, values: Record<string, un
   return runProcess({
     name: 'td run',
     common,
-    readsStdin: pipeline.stages[0]!.spec.kind !== 'source' && readsStdin(common),
     build: (session, stageLog) => composePipeline(pipeline, session, stageLog),
   });
 }

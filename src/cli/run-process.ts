@@ -22,8 +22,6 @@ export interface ProcessPlan {
   /** Prefix of the process's own lines: `td king`, `td run`. */
   name: string;
   common: CommonOptions;
-  /** Whether the chain reads standard input (an interrupt then lets go of it). */
-  readsStdin: boolean;
   /**
    * Builds the chain. Configuration errors (a missing key, a bad file) are thrown from here, before any
    * input is read. `stageLog(stage)` gives a stage its own `td <stage>` lines on the process's stderr.
@@ -73,8 +71,6 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
     writeLog = (text) => void process.stderr.write(text);
     guard.dispose();
     await session.close();
-    // Interrupted while the writer upstream is still alive: let go of stdin, or the process would wait on it.
-    if (guard.interruptedBy() && plan.readsStdin) process.stdin.destroy();
   }
   if (brokenPipe || chain === undefined) return EXIT.ok;
   const runtimes = chain.stages.map((stage) => stage.runtime);
@@ -88,5 +84,7 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
   }
   const interrupted = guard.interruptedBy();
   if (interrupted) return exitCodeForSignal(interrupted);
-  return exitCodeFor(kinds);
+  const code = exitCodeFor(kinds);
+  // With no failed record, a stage's own verdict decides (td report --fail-on-gate).
+  return code === EXIT.ok ? (runtimes.find((runtime) => runtime.exitCode !== undefined)?.exitCode ?? EXIT.ok) : code;
 }

@@ -42,11 +42,6 @@ export function assertReadable(path: string | undefined): void {
   }
 }
 
-/** Whether records come from standard input. */
-export function readsStdin(common: CommonOptions): boolean {
-  return common.input === undefined || common.input === '-';
-}
-
 /** JSONL records from `--input` or standard input. */
 export function jsonlInput(common: CommonOptions, runtime: StageRuntime): Readable {
   return createJsonlSource({ runtime, maxLineBytes: common.maxLineBytes, ...(common.input === undefined ? {} : { path: common.input }) });
@@ -67,7 +62,6 @@ export async function runStageCommand(spec: StageSpec, values: Record<string, un
   return runProcess({
     name: `td ${spec.name}`,
     common,
-    readsStdin: spec.kind !== 'source' && readsStdin(common),
     build: async (session) => {
       if (spec.kind !== 'source') assertReadable(common.input);
       const runtime = session.forStage(spec.name);

@@ -13,6 +13,8 @@ export const EXIT = {
   noInput: 66,
   /** A bug or an unexpected crash. */
   software: 70,
+  /** An output file or directory cannot be created or written (permissions, disk full). */
+  cantCreate: 73,
   /** Some records failed for transient reasons; a rerun resumes them (the request cache keeps what is done). */
   tempFail: 75,
   /** Configuration is missing or wrong (no API key, bad pipeline file). */

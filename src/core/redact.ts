@@ -41,6 +41,18 @@ export class Redactor {
     return out;
   }
 
+  /**
+   * Replaces only the registered secret values, without masking token-shaped strings: for data files
+   * (training records), where `sk-...` may be legitimate content but our own key never is.
+   */
+  applyKnown(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join('[REDACTED]');
+    }
+    return out;
+  }
+
   /** Builds a redactor from the secret-bearing environment variables plus any extra names (e.g. `--api-key-env`). */
   static fromEnv(env: NodeJS.ProcessEnv = process.env, extraNames: readonly string[] = []): Redactor {
     return new Redactor([...SECRET_ENV_NAMES, ...extraNames].map((name) => env[name]));

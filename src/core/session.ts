@@ -61,6 +61,12 @@ export class Session {
 
 /** A stage's view of the session: its name and counters, and one place to reject a record. */
 export class StageRuntime {
+  /**
+   * A stage's own verdict on the run, used as the exit code when no record failed: e.g. `td report
+   * --fail-on-gate` sets 1 when the gate fails. Undefined: the failures alone decide.
+   */
+  exitCode: number | undefined;
+
   constructor(
     readonly session: Session,
     readonly stage: string,

@@ -1,0 +1,125 @@
+/**
+ * The kind of step a reply takes, read from its one bash command: what the per-turn table shows so a
+ * reader sees at a glance whether the challenger wins on reading, searching, editing, testing or submitting.
+ */
+export const ACTION_STYLES = ['read', 'search', 'edit', 'test', 'submit', 'other'] as const;
+export type ActionStyle = (typeof ACTION_STYLES)[number];
+
+/** When a chain mixes steps (`grep ... && sed -i ...`), the one that changes most wins. */
+const PRECEDENCE: readonly ActionStyle[] = ['submit', 'edit', 'test', 'search', 'read', 'other'];
+
+const SUBMIT_MARKER = 'COMPLETE_TASK_AND_SUBMIT_FINAL_OUTPUT';
+const READ = new Set(['cat', 'head', 'tail', 'less', 'more', 'nl', 'wc', 'file', 'stat', 'awk', 'cut', 'sort', 'uniq', 'diff', 'tr', 'column', 'xxd', 'od', 'strings', 'jq']);
+const SEARCH = new Set(['grep', 'egrep', 'fgrep', 'rg', 'ag', 'ack', 'find', 'fd', 'locate', 'ls', 'tree', 'which', 'whereis', 'type']);
+const EDIT = new Set(['patch', 'mv', 'cp', 'rm', 'mkdir', 'touch', 'ln', 'chmod', 'tee', 'truncate', 'rmdir']);
+const TEST = new Set(['pytest', 'tox', 'nox', 'jest', 'vitest', 'mocha', 'phpunit', 'rspec', 'ctest', 'unittest']);
+/** Interpreters and build tools: running code is a test of it, except for the package managers' own chores. */
+const RUNNERS = new Set(['python', 'python3', 'python2', 'node', 'ruby', 'perl', 'php', 'java', 'bash', 'sh', 'go', 'cargo', 'npm', 'npx', 'yarn', 'pnpm', 'make', 'mvn', 'gradle', 'dotnet', 'deno', 'bun', 'julia', 'Rscript', 'gcc', 'g++', 'clang']);
+/** Words that only prefix the real command. */
+const PREFIXES = new Set(['sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xargs', 'timeout', 'nice', 'stdbuf']);
+
+/** The first fenced code block of a reply (```bash, ```sh, or a bare fence), or undefined. */
+export function bashCommand(reply: string): string | undefined {
+  const match = /```[ \t]*(?:bash|sh|shell|console)?[ \t]*\r?\n([\s\S]*?)```/.exec(reply);
+  return match?.[1];
+}
+
+/** Classifies a reply by its bash command: read, search, edit, test, submit, or other. */
+export function actionStyle(reply: string): ActionStyle {
+  const command = bashCommand(reply);
+  if (command === undefined) return 'other';
+  if (command.includes(SUBMIT_MARKER)) return 'submit';
+  const { script, heredocWrites } = withoutHeredocBodies(command);
+  let best: ActionStyle = heredocWrites ? 'edit' : 'other';
+  for (const simple of splitCommands(stripQuoted(script))) {
+    const style = classifySimple(simple);
+    if (PRECEDENCE.indexOf(style) < PRECEDENCE.indexOf(best)) best = style;
+  }
+  return best;
+}
+
+/** Drops heredoc bodies (their text is data, not commands); notes whether one is written to a file. */
+function withoutHeredocBodies(command: string): { script: string; heredocWrites: boolean } {
+  const lines = command.split('\n');
+  const kept: string[] = [];
+  let heredocWrites = false;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!;
+    kept.push(line);
+    const heredoc = /<<-?\s*(['"]?)([A-Za-z_][A-Za-z0-9_]*)\1/.exec(line);
+    if (!heredoc) continue;
+    if (/(^|[^0-9&>])>>?\s*[^\s&|;>]/.test(line.replace(heredoc[0], '')) || /\btee\b/.test(line)) heredocWrites = true;
+    const terminator = heredoc[2]!;
+    while (i + 1 < lines.length && lines[i + 1]!.trim() !== terminator) i++;
+    i++;
+  }
+  return { script: kept.join('\n'), heredocWrites };
+}
+
+/** Blanks out quoted strings so a `>` or `;` inside a grep pattern is not read as shell syntax. */
+function stripQuoted(script: string): string {
+  return script.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "''");
+}
+
+function splitCommands(script: string): string[] {
+  return script
+    .split(/&&|\|\||[;|\n]/)
+    .map((part) => part.trim())
+    .filter((part) => part !== '');
+}
+
+function classifySimple(simple: string): ActionStyle {
+  const words = simple.split(/\s+/).filter((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+  while (words.length > 1 && (PREFIXES.has(words[0]!) || /^-|^\d+[smh]?$/.test(words[0]!))) words.shift();
+  const name = (words[0] ?? '').replace(/^.*\//, '');
+  const rest = words.slice(1);
+  if (writesFile(simple)) return 'edit';
+  if (name === 'sed') return rest.some((word) => /^-[a-zA-Z]*i/.test(word)) ? 'edit' : 'read';
+  if (name === 'perl' && rest.some((word) => /^-[a-zA-Z]*i/.test(word))) return 'edit';
+  if (name === 'git') return gitStyle(rest[0]);
+  if (EDIT.has(name)) return 'edit';
+  if (TEST.has(name) || name.startsWith('test_') || /^\.?\/?(run_?tests?|runtests)(\.\w+)?$/.test(words[0] ?? '')) return 'test';
+  if (RUNNERS.has(name)) return runnerStyle(name, rest);
+  if (SEARCH.has(name)) return 'search';
+  if (READ.has(name)) return 'read';
+  return 'other';
+}
+
+/** An output redirection to a real file (not `2>&1`, not `/dev/null`). */
+function writesFile(simple: string): boolean {
+  const redirect = /(^|[^0-9&>])>>?\s*([^\s&|;>]+)/.exec(simple);
+  return redirect !== null && redirect[2] !== '/dev/null' && !redirect[2]!.startsWith('&');
+}
+
+function gitStyle(subcommand: string | undefined): ActionStyle {
+  switch (subcommand) {
+    case 'grep':
+    case 'ls-files':
+    case 'log':
+      return 'search';
+    case 'show':
+    case 'diff':
+    case 'status':
+    case 'blame':
+      return 'read';
+    case 'apply':
+    case 'checkout':
+    case 'restore':
+    case 'mv':
+    case 'rm':
+    case 'stash':
+    case 'am':
+      return 'edit';
+    default:
+      return 'other';
+  }
+}
+
+function runnerStyle(name: string, rest: readonly string[]): ActionStyle {
+  if (['npm', 'yarn', 'pnpm', 'cargo', 'go', 'make', 'mvn', 'gradle', 'dotnet', 'deno', 'bun'].includes(name)) {
+    return rest.some((word) => /^(test|tests|check|spec|verify)$/.test(word) || /^test[:-]/.test(word)) ? 'test' : 'other';
+  }
+  if (rest[0] === '-m' && /^(pytest|unittest|nose2?|doctest)$/.test(rest[1] ?? '')) return 'test';
+  // Running a script or a one-liner exercises the code under repair: a test in spirit.
+  return 'test';
+}

@@ -1,0 +1,12 @@
+/** `td report`'s public surface, for in-process use (`pipeline(source, createReportSink(...))`). */
+export { reportSpec } from './spec.js';
+export { createReportSink, REPORT_FILES, type ReportResult, type ReportSink } from './report-sink.js';
+export { REPORT_FLAGS, ReportOptionsSchema, type ReportOptions, type ReportOptionsInput } from './options.js';
+export { decideGate, GATE_CONFIDENCE, type Gate, type GateOptions } from './gate.js';
+export { ACTION_STYLES, actionStyle, bashCommand, type ActionStyle } from './action-style.js';
+export { dpoLine, isDecisiveWin, opponentReply, sftLine } from './training-exports.js';
+export { bucketOf, type Bucket, type TurnOutcome, type TurnRow } from './report-stats.js';
+export type { Funnel, ReportModel } from './report-model.js';
+export type { JudgeHealthRow, JudgePairRow } from './judge-health.js';
+export type { DimensionRow } from './dimension-stats.js';
+export type { UsageRow } from './usage-stats.js';

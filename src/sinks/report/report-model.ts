@@ -1,0 +1,71 @@
+import type { DimensionRow } from './dimension-stats.js';
+import type { Gate } from './gate.js';
+import type { JudgeHealthRow, JudgePairRow } from './judge-health.js';
+import type { ActionRow, ReportStats, TurnRow } from './report-stats.js';
+import type { UsageRow } from './usage-stats.js';
+
+/** The acceptance funnel: read = invalid + judged; judged = parse-fail + final + refined + defeat. */
+export interface Funnel {
+  read: number;
+  invalid: number;
+  judged: number;
+  parse_fail: number;
+  parsed: number;
+  final: number;
+  refined: number;
+  defeat: number;
+  sft: number;
+  dpo: number;
+  against_king: number;
+  against_reference: number;
+}
+
+/** Everything report.md and report.html show, as data: both renderers draw from this one object. */
+export interface ReportModel {
+  thresholds: { finalMin: number; defeatMin: number };
+  funnel: Funnel;
+  gate: Gate;
+  dimensions: DimensionRow[];
+  judges: JudgeHealthRow[];
+  judgePairs: JudgePairRow[];
+  actions: ActionRow[];
+  usage: UsageRow[];
+  /** Parsed turns by integer score (0..100). */
+  histogram: readonly number[];
+  /** The per-turn table (at most `--table-rows` rows, input order). */
+  turns: readonly TurnRow[];
+}
+
+export function buildReportModel(
+  stats: ReportStats,
+  gate: Gate,
+  counts: { read: number; invalid: number },
+  thresholds: { finalMin: number; defeatMin: number },
+): ReportModel {
+  const c = stats.counts;
+  return {
+    thresholds,
+    funnel: {
+      read: counts.read,
+      invalid: counts.invalid,
+      judged: stats.judged,
+      parse_fail: c['parse-fail'],
+      parsed: stats.judged - c['parse-fail'],
+      final: c.final,
+      refined: c.refined,
+      defeat: c.defeat,
+      sft: c.sft,
+      dpo: c.dpo,
+      against_king: c.against_king,
+      against_reference: c.against_reference,
+    },
+    gate,
+    dimensions: stats.dimensions.rows(),
+    judges: stats.judges.rows(),
+    judgePairs: stats.judges.pairRows(),
+    actions: stats.actionRows(),
+    usage: stats.usage.rows(),
+    histogram: stats.histogram,
+    turns: stats.table,
+  };
+}

@@ -1,0 +1,164 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
+import { withoutVolatile } from '../../contract/meta.js';
+import { EXIT } from '../../core/exit-codes.js';
+import type { Item, StageRuntime } from '../../core/session.js';
+import { TdError } from '../../core/td-error.js';
+import { formatZodError } from '../../core/zod-format.js';
+import { BatchedFiles } from './batched-files.js';
+import { decideGate, signed, type Gate } from './gate.js';
+import type { ReportOptions } from './options.js';
+import { stageOutputDir } from './output-dir.js';
+import { writeParquetExports } from './parquet.js';
+import { stringifyWith } from './record-line.js';
+import { buildReportModel, type Funnel } from './report-model.js';
+import { bucketOf, ReportStats, turnRow, type TurnOutcome } from './report-stats.js';
+import { renderHtml } from './render-html.js';
+import { renderMarkdown } from './render-markdown.js';
+import { dpoLine, sftLine } from './training-exports.js';
+
+/** The JSONL files of DIR, one line per record (or per turn, for turns.jsonl). */
+export const REPORT_FILES = ['final', 'refined', 'defeat', 'parse-fail', 'sft', 'dpo', 'turns'] as const;
+type FileName = (typeof REPORT_FILES)[number];
+
+/** What a finished report run concluded; also in DIR/duel.json and DIR/report.md. */
+export interface ReportResult {
+  dir: string;
+  gate: Gate;
+  funnel: Funnel;
+}
+
+export type ReportSink = Writable & {
+  /** Set once the report is written and DIR replaced; undefined before, or after an interrupted run. */
+  readonly result: ReportResult | undefined;
+};
+
+function asWriteError(dir: string, error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (error instanceof TdError || typeof code !== 'string') return error;
+  return new TdError(`cannot write ${dir}: ${(error as Error).message}`, EXIT.cantCreate, 'cannot-write');
+}
+
+/**
+ * `td report` as a Writable of items: each scored record is validated, sorted into its bucket file,
+ * exported for training when it qualifies, and reduced to a few numbers for the report. At the end
+ * the gate is decided, duel.json, report.md and report.html are written, and DIR is swapped in whole.
+ * An interrupted run (the stop signal fired) leaves the previous DIR as it was.
+ */
+export function createReportSink(options: ReportOptions, runtime: StageRuntime): ReportSink {
+  const staged = stageOutputDir(options.out);
+  const path = (name: string): string => join(staged.path, name);
+  const files = new BatchedFiles<FileName>(
+    Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
+  );
+  const stats = new ReportStats(options.tableRows);
+  const redactor = runtime.session.redactor;
+  let longestExport = 0;
+  let result: ReportResult | undefined;
+  let settled = false;
+
+  const handle = (item: Item): void => {
+    try {
+      sortRecord(item);
+    } catch (error) {
+      // A bug must not kill the run or lose the record: it goes to the errors file like any failure.
+      const message = error instanceof Error ? error.message : String(error);
+      runtime.reject({ kind: 'rejected', reason: 'internal', message: `td report failed unexpectedly: ${message}` }, item, { record: item.record });
+    }
+  };
+
+  const sortRecord = (item: Item): void => {
+    runtime.stats.in++;
+    const checked = ScoredRecordSchema.safeParse(item.record, { reportInput: true });
+    if (!checked.success) {
+      runtime.reject({ kind: 'invalid', reason: 'schema', message: formatZodError(checked.error) }, item, { record: item.record });
+      return;
+    }
+    // The original object, not zod's copy: unknown fields and key order stay as they were.
+    const record = item.record as ScoredRecord;
+    const outcome: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
+    const clean = withoutVolatile(record);
+    if (outcome === 'final') {
+      const history = JSON.stringify(record.messages);
+      files.add('final', redactor.applyKnown(stringifyWith(clean, { messages: history })) + '\n');
+      const sft = redactor.applyKnown(sftLine(record, history));
+      files.add('sft', sft);
+      stats.counts.sft++;
+      const dpo = dpoLine(record, history);
+      if (dpo !== undefined) {
+        files.add('dpo', redactor.applyKnown(dpo));
+        stats.counts.dpo++;
+      }
+      longestExport = Math.max(longestExport, sft.length * 3, (dpo?.length ?? 0) * 3);
+    } else {
+      files.add(outcome, redactor.applyKnown(JSON.stringify(clean)) + '\n');
+    }
+    if (outcome !== 'parse-fail') runtime.stats.out++;
+    const row = turnRow(record, outcome);
+    stats.observe(record, row);
+    files.add('turns', redactor.applyKnown(JSON.stringify(row)) + '\n');
+  };
+
+  const finish = async (): Promise<void> => {
+    await files.close();
+    const gate = decideGate(stats.preferences.values(), stats.counts['parse-fail'], options);
+    const model = buildReportModel(stats, gate, { read: runtime.stats.in, invalid: runtime.stats.failed }, options);
+    writeFileSync(path('duel.json'), redactor.apply(JSON.stringify(gate, null, 2)) + '\n');
+    writeFileSync(path('report.md'), redactor.apply(renderMarkdown(model)));
+    writeFileSync(path('report.html'), redactor.apply(renderHtml(model)));
+    if (options.parquet) await writeParquetExports(staged.path, longestExport);
+    staged.commit();
+    result = { dir: staged.target, gate, funnel: model.funnel };
+    const f = model.funnel;
+    const bound = gate.margin_lower_bound === null ? 'no parsed turns' : `margin lower bound ${signed(gate.margin_lower_bound)}`;
+    runtime.log.info(
+      `final ${f.final}, refined ${f.refined}, defeat ${f.defeat}, parse-fail ${f.parse_fail}; sft ${f.sft}, dpo ${f.dpo}; ` +
+        `gate ${gate.verdict} (${bound}); wrote ${staged.target}`,
+    );
+    if (gate.verdict === 'fail' && options.failOnGate) runtime.exitCode = EXIT.failed;
+  };
+
+  const abandon = (): void => {
+    if (settled) return;
+    settled = true;
+    files.destroy();
+    staged.discard();
+  };
+
+  const sink = new Writable({
+    objectMode: true,
+    highWaterMark: 64,
+    write(item: Item, _encoding, callback) {
+      handle(item);
+      files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
+    },
+    writev(chunks, callback) {
+      for (const { chunk } of chunks) handle(chunk as Item);
+      files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
+    },
+    final(callback) {
+      if (runtime.stopSignal.aborted) {
+        abandon();
+        runtime.log.warn(`interrupted: ${staged.target} left as it was`);
+        return callback();
+      }
+      finish().then(
+        () => {
+          settled = true;
+          callback();
+        },
+        (error: unknown) => {
+          abandon();
+          callback(asWriteError(staged.target, error) as Error);
+        },
+      );
+    },
+    destroy(error, callback) {
+      abandon();
+      callback(error);
+    },
+  });
+  return Object.defineProperty(sink, 'result', { get: () => result }) as ReportSink;
+}

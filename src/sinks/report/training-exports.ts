@@ -1,0 +1,64 @@
+import type { Order } from '../../contract/judgement.js';
+import type { ScoredRecord } from '../../contract/scored.js';
+import { preferredSide } from './judge-health.js';
+
+/**
+ * A DPO pair needs a win no judge and no presentation order disputes: every judge with a parsed
+ * verdict parsed BOTH orders and preferred the challenger in both. A judge that parsed one order only
+ * cannot show its verdict is order-consistent, so it disqualifies the turn; judges with no parsed
+ * verdict at all are ignored. At least one judge must qualify.
+ */
+export function isDecisiveWin(record: ScoredRecord): boolean {
+  if (record.score === null) return false;
+  const byJudge = new Map<string, Map<Order, string>>();
+  for (const verdict of record.judgement.verdicts) {
+    if (verdict.status !== 'parsed') continue;
+    const side = preferredSide(verdict);
+    if (side === undefined) return false;
+    let orders = byJudge.get(verdict.judge);
+    if (!orders) byJudge.set(verdict.judge, (orders = new Map()));
+    if (orders.has(verdict.order) && orders.get(verdict.order) !== side) return false;
+    orders.set(verdict.order, side);
+  }
+  if (byJudge.size === 0) return false;
+  for (const orders of byJudge.values()) {
+    if (orders.get('king-first') !== 'challenger' || orders.get('challenger-first') !== 'challenger') return false;
+  }
+  return true;
+}
+
+/** The reply the challenger was judged against: the king's, or the dataset's own (`--against reference`). */
+export function opponentReply(record: ScoredRecord): string | undefined {
+  return record.judgement.against === 'reference' ? record.assistant : record.king;
+}
+
+const assistantTurn = (content: string): string => JSON.stringify({ role: 'assistant', content });
+
+/**
+ * `sft.jsonl`: `{messages: history + the challenger as the assistant turn, metadata}`. `historyJson` is
+ * `JSON.stringify(record.messages)`, passed in because the caller serialises the history once per record.
+ */
+export function sftLine(record: ScoredRecord, historyJson: string): string {
+  const metadata = { id: record.id, instance_id: record.instance_id, score: record.score };
+  return `{"messages":${historyJson.slice(0, -1)},${assistantTurn(record.challenger)}],"metadata":${JSON.stringify(metadata)}}\n`;
+}
+
+/**
+ * `dpo.jsonl`, in the conversational preference format trainers read (TRL's DPOTrainer):
+ * `{prompt: history, chosen: [challenger], rejected: [opponent], metadata}`. Undefined when the turn is
+ * not a decisive win, has no opponent reply, or the two replies are the same text (a pair with
+ * chosen == rejected teaches nothing and can destabilise DPO).
+ */
+export function dpoLine(record: ScoredRecord, historyJson: string): string | undefined {
+  if (!isDecisiveWin(record)) return undefined;
+  const opponent = opponentReply(record);
+  if (opponent === undefined || opponent.trim() === record.challenger.trim()) return undefined;
+  const metadata = {
+    id: record.id,
+    instance_id: record.instance_id,
+    score: record.score,
+    lower_bound: record.judgement.lower_bound,
+    against: record.judgement.against,
+  };
+  return `{"prompt":${historyJson},"chosen":[${assistantTurn(record.challenger)}],"rejected":[${assistantTurn(opponent)}],"metadata":${JSON.stringify(metadata)}}\n`;
+}
