@@ -43,8 +43,12 @@ export function buildProgram(version: string): Command {
 
   for (const spec of STAGES) {
     const command = program.command(spec.name).description(spec.summary).exitOverride();
+    if (spec.argument) command.argument(spec.argument.syntax, spec.argument.description);
     for (const flag of flagsFor(spec)) addFlag(command, flag);
-    command.action(async (values: Record<string, unknown>) => {
+    command.action(async (...args: unknown[]) => {
+      // commander passes the positional argument (if any) first, then the option values.
+      const values = { ...(args[spec.argument ? 1 : 0] as Record<string, unknown>) };
+      if (spec.argument) values[spec.argument.key] = args[0];
       try {
         process.exitCode = await runStageCommand(spec, values);
       } catch (error) {
