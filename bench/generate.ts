@@ -1,17 +1,9 @@
+import { seededRandom } from '../src/core/bootstrap.js';
 import { createWriteStream, existsSync, statSync } from 'node:fs';
 import { once } from 'node:events';
 
-/** A small seeded PRNG (mulberry32): benches generate the same data on every run. */
-export function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of td's bootstrap: benches generate the same data on every run. */
+export const prng = seededRandom;
 
 const WORDS = ['def', 'return', 'self', 'import', 'parser', 'token', 'übersetzung', 'naïve', '数据', 'λ', 'class', 'None', 'raise', 'ValueError', 'config', 'path'];
 const SNIPPETS = [

@@ -11,7 +11,7 @@ export {
   type EndpointOptions,
 } from './endpoint-options.js';
 export { resolveEndpoint, defaultCacheDir, type Endpoint } from './endpoint.js';
-export { parseReply, replyProblem, type Reply, type Usage } from './reply.js';
+export { parseReply, replyProblem, REPLY_PROBLEM_TEXT, type Reply, type Usage } from './reply.js';
 export { stageMeta, llmTotalsLine, LLM_COUNTERS } from './accounting.js';
 export { cacheKey, canonicalJson, CACHE_FORMAT, RequestCache, type CanonicalRequest } from './cache.js';
 export { EndpointLimiter } from './limiter.js';

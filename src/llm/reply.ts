@@ -91,3 +91,12 @@ export function replyProblem(reply: Reply): string | undefined {
   if (reply.finishReason === 'content_filter') return 'content-filter';
   return undefined;
 }
+
+/** What each `replyProblem` means, in words for error messages. */
+export const REPLY_PROBLEM_TEXT: Readonly<Record<string, string>> = {
+  length: 'cut off at max_tokens (finish_reason length)',
+  'reasoning-only': 'empty content, text only in the reasoning field',
+  empty: 'empty content',
+  'tool-calls': 'structured tool calls instead of text',
+  'content-filter': 'stopped by the content filter',
+};

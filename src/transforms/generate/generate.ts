@@ -2,7 +2,7 @@ import type { CallMeta } from '../../contract/meta.js';
 import type { Failure } from '../../core/outcome.js';
 import { LLM_COUNTERS } from '../../llm/accounting.js';
 import type { LlmRequest } from '../../llm/llm.js';
-import { replyProblem } from '../../llm/reply.js';
+import { REPLY_PROBLEM_TEXT, replyProblem } from '../../llm/reply.js';
 import type { StageStats } from '../../core/stats.js';
 import { checkFormat, type FormatVerdict } from './format-gate.js';
 import type { TurnProvider } from './turn-provider.js';
@@ -60,14 +60,6 @@ export async function generateTurn(
   };
   return { ok: false, failure, calls };
 }
-
-const REPLY_PROBLEM_TEXT: Record<string, string> = {
-  length: 'cut off at max_tokens (finish_reason length)',
-  'reasoning-only': 'empty content, text only in the reasoning field',
-  empty: 'empty content',
-  'tool-calls': 'structured tool calls instead of text',
-  'content-filter': 'stopped by the content filter',
-};
 
 /**
  * Records a generation stage works on at once for `--concurrency` requests in flight: twice as many, so
