@@ -25,28 +25,18 @@ export async function composePipeline(pipeline: Pipeline, session: Session, stag
   if (first.spec.kind !== 'source') assertReadable(common.input);
 
   const runtimes: StageRuntime[] = stages.map(({ spec }) => session.forStage(spec.name, stageLog(spec.name)));
-  const middle: Duplex[] = [];
-  let head: Readable | undefined;
-  let tail: Writable | undefined;
+  // Transforms first: their configuration (API keys, exclude lists) is checked before the source goes to
+  // the network; the sink last, since it starts writing its output directory when created.
+  const middle = new Map<number, Duplex>();
   for (const [index, { spec, options }] of stages.entries()) {
-    const runtime = runtimes[index]!;
-    switch (spec.kind) {
-      case 'source':
-        head = sourceStream(await spec.create(options, runtime), runtime);
-        break;
-      case 'transform':
-        middle.push(createStageStream(await spec.create(options, runtime), runtime));
-        break;
-      case 'sink':
-        tail = await spec.create(options, runtime);
-        break;
-    }
+    if (spec.kind === 'transform') middle.set(index, createStageStream(await spec.create(options, runtimes[index]!), runtimes[index]!));
   }
-  // Bad lines of JSONL input are the first stage's, as they are when it runs alone.
-  head ??= jsonlInput(common, runtimes[0]!);
-  tail ??= jsonlOutput(common);
+  const items = first.spec.kind === 'source' ? await first.spec.create(first.options, runtimes[0]!) : undefined;
+  const tail: Writable = last.spec.kind === 'sink' ? await last.spec.create(last.options, runtimes.at(-1)!) : jsonlOutput(common);
+  // Input is opened last. Bad lines of JSONL input are the first stage's, as they are when it runs alone.
+  const head: Readable = items === undefined ? jsonlInput(common, runtimes[0]!) : sourceStream(items, runtimes[0]!);
   return {
-    streams: [head, ...middle, tail],
+    streams: [head, ...middle.values(), tail],
     stages: stages.map(({ spec }, index) => ({ runtime: runtimes[index]!, source: spec.kind === 'source' })),
   };
 
