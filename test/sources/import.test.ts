@@ -57,7 +57,7 @@ describe('td import', () => {
     expect([t.runtime.stats.in, t.runtime.stats.failed]).toEqual([6, 2]);
   });
 
-  test('duel records add king and challenger from the chosen answer directory; a prompt without an answer is filtered, ready to replay', async () => {
+  test('duel records add king and challenger from the chosen answer directory; a prompt without an answer is filtered', async () => {
     const { records, t } = await importSeed({ as: 'duel' });
     expect(records.map((r) => r.id)).toEqual(['prompts_0_0', 'prompts_0_1', 'prompts_0_2', 'custom-id-7']);
     expect(records[0]!.king).toBe('THOUGHT: List the tree.\n\n```bash\nls -R\n```');

@@ -56,6 +56,9 @@ export function startTtyProgress(stages: readonly TrackedStage[], stderr: NodeJS
       title: stage.stats.stage,
       task: (_ctx: unknown, task: ListrTaskWrapper<unknown, typeof StderrRenderer, typeof StderrRenderer>) => {
         tasks[index] = task;
+        // A run can be over before listr2 starts its tasks: the title is current from the start.
+        const line = snapshots(stages)[index];
+        if (line) task.title = progressText(line);
         return finished;
       },
       rendererOptions: index === 0 ? { bottomBar: LIVE_LOG_LINES, persistentOutput: false } : {},

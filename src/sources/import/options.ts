@@ -12,7 +12,7 @@ export const ImportOptionsSchema = z.object({
   /**
    * What each record becomes: `turn` (prompt + commit, as `td sample` writes), `duel` (+ king and
    * challenger from an answer file), `scored` (+ score and judgement from a score file). A prompt short
-   * of it goes to the errors file as filtered (`no-answer`, `no-score`), ready to replay.
+   * of it goes to the errors file as filtered (`no-answer`, `no-score`), with the prompt.
    * @default the furthest the directory holds (scored with score/, duel with an answer_* directory, else turn)
    */
   as: z.enum(IMPORT_STAGES, { error: `expected one of ${IMPORT_STAGES.join('|')}` }).optional(),
