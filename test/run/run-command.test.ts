@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../helpers/chat-server.js';
-import { CLI, collect, parseJsonl, runCli } from '../helpers/cli.js';
+import { CLI, collect, parseJsonl, runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/llm.js';
 import { jsonl, turnRecord } from '../helpers/records.js';
 
@@ -71,6 +71,48 @@ describe('td run', () => {
     expect(offlineSource.stderr).toContain('td run: --input: ');
   });
 
+  test('the reader going away (td run ... | head -1) ends the run with exit 0, like a single stage', async () => {
+    const file = join(dir, 'head.toml');
+    writeFileSync(file, ['[king]', 'model = "td/replay"', '[validate]'].join('\n'));
+    const child = spawnCli(['run', file]);
+    const done = collect(child);
+    child.stdin!.end(jsonl(Array.from({ length: 3000 }, (_, n) => turnRecord({ id: `r${n}` }))));
+    const first = await new Promise<string>((resolve) => {
+      let text = '';
+      child.stdout!.on('data', (chunk: Buffer) => {
+        text += chunk.toString();
+        if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
+      });
+    });
+    expect(JSON.parse(first).id).toBe('r0');
+    child.stdout!.destroy();
+    const result = await done;
+    expect(result.code).toBe(0);
+    expect(result.stderr).not.toMatch(/EPIPE|internal error/);
+  });
+
+  test('Ctrl-C stops reading, lets every stage finish what it holds, prints each summary and exits 130', async () => {
+    const file = join(dir, 'sigint.toml');
+    writeFileSync(file, ['[king]', 'model = "td/replay"', '[challenge]', 'model = "td/repair"'].join('\n'));
+    const child = spawnCli(['run', file]);
+    const done = collect(child);
+    child.stdin!.write(jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]));
+    let out = '';
+    await new Promise<void>((resolve) =>
+      child.stdout!.on('data', (chunk: Buffer) => {
+        out += chunk.toString();
+        if (out.split('\n').length > 2) resolve();
+      }),
+    );
+    child.kill('SIGINT'); // stdin stays open: td must not wait for more input
+    const result = await done;
+    expect(result.code).toBe(130);
+    expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['first', 'second']);
+    expect(result.stderr).toContain('td: interrupted: no new input is read');
+    expect(result.stderr).toMatch(/^td king: in 2, out 2, failed 0, /m);
+    expect(result.stderr).toMatch(/^td challenge: in 2, out 2, failed 0, /m);
+  });
+
   test('forced live bars go to stderr only: stdout holds exactly the records a run without progress writes', async () => {
     const file = offlinePipeline('bars.toml');
     const quiet = await runCli(['run', file, '--progress', 'off']);
@@ -95,6 +137,17 @@ describe('td run', () => {
     const screen = readFileSync(typescript, 'utf8');
     expect(screen).toMatch(/king: in 30, out 30/);
     expect(screen).toContain('td challenge: in 30, out 30, failed 0');
+
+    // With stdout on the terminal too (-o FILE), listr2 colours its marks, unless NO_COLOR is set.
+    const colourOf = (env: NodeJS.ProcessEnv): string => {
+      const command = `stty rows 40 cols 120; "${process.execPath}" "${CLI}" run "${file}" -o "${out}"`;
+      expect(spawnSync('script', ['-qec', command, typescript], { env: { ...env, TERM: 'xterm' } }).status).toBe(0);
+      return readFileSync(typescript, 'utf8');
+    };
+    const { NO_COLOR: _unset, FORCE_COLOR: _unforced, ...base } = process.env;
+    expect(colourOf(base)).toMatch(/\x1b\[3\dm/);
+    expect(colourOf({ ...base, NO_COLOR: '1' })).not.toMatch(/\x1b\[3\dm/);
+    expect(readFileSync(out)).toEqual(plain.stdout);
   });
 
   test('off a terminal, a plain progress line per stage every --progress-interval, on stderr; --quiet turns it off', async () => {
