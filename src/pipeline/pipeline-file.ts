@@ -11,6 +11,8 @@ import { TomlLines } from './toml-lines.js';
 
 /** The seed's `chain.toml` kept its gate thresholds under `[duel]`: the same table as `[report]`. */
 export const TABLE_ALIASES: Readonly<Record<string, string>> = { duel: 'report' };
+/** Keys under the seed's names: its chain.toml listed the judge panel as `[judge] models`. */
+export const KEY_ALIASES: Readonly<Record<string, Readonly<Record<string, string>>>> = { judge: { models: 'judges' } };
 /** Process settings (the flags every command takes), overridden by `td run`'s own flags. */
 export const RUN_TABLE = 'run';
 /** Endpoint settings for every LLM stage of the file; a stage's own table wins. */
@@ -160,8 +162,9 @@ class PipelineReader {
   }
 
   private collectTable(written: string, table: Table, keys: readonly string[], into: Map<string, Assigned>): void {
+    const aliases = KEY_ALIASES[TABLE_ALIASES[written] ?? written] ?? {};
     for (const [writtenKey, value] of Object.entries(table)) {
-      const key = camelKey(writtenKey);
+      const key = aliases[camelKey(writtenKey)] ?? camelKey(writtenKey);
       const line = this.lines.key(written, writtenKey) ?? this.lines.header(written) ?? 1;
       const origin = { kind: 'file' as const, file: this.file, line, table: written, key: writtenKey };
       if (!keys.includes(key)) {
@@ -196,7 +199,7 @@ class PipelineReader {
       this.problems.push({ inFile: false, line: `--set ${text}: ${this.file} has no [${writtenTable}] stage (its stages: ${stageOrder.join(', ') || 'none'})` });
       return;
     }
-    const key = camelKey(writtenKey);
+    const key = KEY_ALIASES[table]?.[camelKey(writtenKey)] ?? camelKey(writtenKey);
     if (!keys.includes(key)) {
       this.problems.push({ inFile: false, line: `--set ${text}: unknown key ${writtenKey} for [${writtenTable}]; valid keys: ${keys.map(kebabKey).join(', ')}` });
       return;

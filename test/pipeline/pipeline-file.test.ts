@@ -77,6 +77,13 @@ describe('pipeline files', () => {
     expect(both.lines).toEqual([`${both.file}:4: [duel] out: set twice (also as ${both.file}:2: [report] out)`]);
   });
 
+  it("takes the seed's chain.toml [judge] models (with per-judge token limits) as td judge's judges", () => {
+    const file = pipelineFile(['[judge]', 'models = ["a", { model = "b", max_tokens = 32768 }]', 'max-tokens = 8000'].join('\n'));
+    expect(loadPipeline(file, STAGES).stages[0]!.options).toMatchObject({ judges: [{ model: 'a' }, { model: 'b', max_tokens: 32768 }], maxTokens: 8000 });
+    const bad = problems(['[judge]', 'models = []'].join('\n'));
+    expect(bad.lines).toEqual([`${bad.file}:2: [judge] models: expected at least one judge, got an array of 0`]);
+  });
+
   it('applies [llm] to every LLM stage, not to td sample (whose concurrency is its own), and a stage table wins', () => {
     const file = pipelineFile(['[llm]', 'concurrency = 3', 'base-url = "http://127.0.0.1:9/v1"', '[sample]', '[king]', 'concurrency = 5', '[challenge]', '[judge]'].join('\n'));
     const [sample, king, challenge, judge] = loadPipeline(file, STAGES).stages.map((s) => s.options as Record<string, unknown>);
