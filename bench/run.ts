@@ -6,6 +6,7 @@ import type { Bench, BenchRow } from './types.js';
 import { codecBench } from './codec.js';
 import { sampleBench } from './sample.js';
 import { llmBench } from './llm.js';
+import { runPipelineBench } from './run-pipeline.js';
 import { reportBench } from './report.js';
 
 /**
@@ -18,6 +19,7 @@ const BENCHES: Record<string, Bench> = {
   sample: sampleBench,
   llm: llmBench,
   report: reportBench,
+  run: runPipelineBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');
