@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Bench, BenchRow } from './types.js';
 import { codecBench } from './codec.js';
+import { ndjsonBench } from './ndjson.js';
 import { sampleBench } from './sample.js';
 import { llmBench } from './llm.js';
+import { runPipelineBench } from './run-pipeline.js';
 import { reportBench } from './report.js';
 
 /**
@@ -15,9 +17,11 @@ import { reportBench } from './report.js';
  */
 const BENCHES: Record<string, Bench> = {
   codec: codecBench,
+  ndjson: ndjsonBench,
   sample: sampleBench,
   llm: llmBench,
   report: reportBench,
+  run: runPipelineBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

@@ -25,3 +25,12 @@ export { parseVerdict, type ParsedVerdict, type ParseMethod } from './transforms
 export { judgeMessages, RUBRIC, JUDGE_PROMPT_VERSION } from './transforms/judge/judge-prompt.js';
 export { aggregate } from './transforms/judge/aggregate.js';
 export { rulesVerdict, assessTurn, forbiddenPrograms } from './transforms/judge/rules-judge.js';
+export { openTurnProvider, type TurnProvider } from './transforms/generate/turn-provider.js';
+export { OFFLINE_MODELS, OFFLINE_PREFIX, isOfflineModel, openOfflineProvider } from './transforms/generate/offline-provider.js';
+export { repairTurn } from './transforms/generate/repair-turn.js';
+export { importSpec, createImportSource, ImportOptionsSchema, type ImportOptions } from './sources/import/index.js';
+export { SeedPromptSchema, SeedAnswerSchema, SeedScoreSchema, SeedVerdictSchema } from './sources/import/index.js';
+export { loadPipeline, type Pipeline, type PipelineStage, type PipelineArgs } from './pipeline/pipeline-file.js';
+export { composePipeline } from './pipeline/compose.js';
+export { runProcess, type ProcessPlan, type StageChain } from './cli/run-process.js';
+export { startProgress, type Progress, type ProgressSettings, type ProgressMode } from './cli/progress/progress.js';

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { byteSize, decimal, flag, text } from '../core/option-types.js';
+import { PROGRESS_MODES } from './progress/progress.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../sources/jsonl-source.js';
 import type { FlagSpec } from './stage-spec.js';
 
@@ -11,6 +12,10 @@ export const CommonOptionsSchema = z.object({
   maxLineBytes: byteSize().default(DEFAULT_MAX_LINE_BYTES),
   quiet: flag().default(false),
   grace: decimal(0).default(10),
+  /** Progress on stderr: live bars on a terminal, plain lines elsewhere (`auto`), or forced. @default auto */
+  progress: z.enum(PROGRESS_MODES, { error: `expected one of ${PROGRESS_MODES.join('|')}` }).default('auto'),
+  /** Seconds between plain progress lines (off a terminal). @default 10 */
+  progressInterval: decimal(0.1).default(10),
 });
 export type CommonOptions = z.infer<typeof CommonOptionsSchema>;
 
@@ -34,7 +39,19 @@ export const PROCESS_FLAGS: readonly FlagSpec[] = [
     flags: '--errors <file>',
     description: 'append every rejected input to FILE as JSON: {stage, kind, reason, source, line, id, error, raw|record}',
   },
-  { key: 'quiet', flags: '-q, --quiet', description: 'print only warnings, errors and failures on stderr' },
+  { key: 'quiet', flags: '-q, --quiet', description: 'print only warnings, errors and failures on stderr (no progress)' },
+  {
+    key: 'progress',
+    flags: '--progress <mode>',
+    description: 'progress on stderr: auto (live bars on a terminal, plain lines otherwise), bars, lines or off',
+    defaultText: 'auto',
+  },
+  {
+    key: 'progressInterval',
+    flags: '--progress-interval <seconds>',
+    description: 'seconds between plain progress lines (when stderr is not a terminal)',
+    defaultText: '10',
+  },
   {
     key: 'grace',
     flags: '--grace <seconds>',

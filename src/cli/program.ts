@@ -4,8 +4,16 @@ import { Redactor } from '../core/redact.js';
 import { TdError } from '../core/td-error.js';
 import { INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from './common-options.js';
 import { STAGES } from './registry.js';
-import { runStageCommand } from './run-stage.js';
+import { runPipelineCommand, SET_FLAG } from './run-command.js';
+import { COMMON_FLAGS, runStageCommand } from './run-stage.js';
 import type { FlagSpec, StageSpec } from './stage-spec.js';
+
+function addFlag(command: Command, flag: FlagSpec): void {
+  // The default goes into the description: commander prints a default only when it holds the value, and
+  // values stay undefined here so the options schema alone applies defaults (CLI and pipeline files alike).
+  const description = flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`;
+  command.addOption(new Option(flag.flags, description));
+}
 
 function flagsFor(spec: StageSpec): FlagSpec[] {
   const io = spec.kind === 'transform' ? [...INPUT_FLAGS, ...OUTPUT_FLAGS] : spec.kind === 'source' ? OUTPUT_FLAGS : INPUT_FLAGS;
@@ -35,13 +43,12 @@ export function buildProgram(version: string): Command {
 
   for (const spec of STAGES) {
     const command = program.command(spec.name).description(spec.summary).exitOverride();
-    for (const flag of flagsFor(spec)) {
-      // The default goes into the description: commander prints a default only when it holds the value, and
-      // values stay undefined here so the options schema alone applies defaults (CLI and pipeline files alike).
-      const description = flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`;
-      command.addOption(new Option(flag.flags, description));
-    }
-    command.action(async (values: Record<string, unknown>) => {
+    if (spec.argument) command.argument(spec.argument.syntax, spec.argument.description);
+    for (const flag of flagsFor(spec)) addFlag(command, flag);
+    command.action(async (...args: unknown[]) => {
+      // commander passes the positional argument (if any) first, then the option values.
+      const values = { ...(args[spec.argument ? 1 : 0] as Record<string, unknown>) };
+      if (spec.argument) values[spec.argument.key] = args[0];
       try {
         process.exitCode = await runStageCommand(spec, values);
       } catch (error) {
@@ -49,6 +56,21 @@ export function buildProgram(version: string): Command {
       }
     });
   }
+
+  const run = program
+    .command('run')
+    .description('run the stages a pipeline file names in one process (e.g. td run pipelines/demo.toml; see docs/run.md)')
+    .argument('<file>', 'pipeline file (TOML)')
+    .exitOverride();
+  for (const flag of COMMON_FLAGS) addFlag(run, flag);
+  run.addOption(new Option(SET_FLAG.flags, SET_FLAG.description).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]));
+  run.action(async (file: string, values: Record<string, unknown>) => {
+    try {
+      process.exitCode = await runPipelineCommand(file, values);
+    } catch (error) {
+      process.exitCode = reportError('td run', error);
+    }
+  });
   return program;
 }
 

@@ -1,20 +1,18 @@
 import { accessSync, constants } from 'node:fs';
 import { Readable, type Duplex, type Writable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { z } from 'zod';
-import { createErrorSink } from '../core/errors-sink.js';
-import { EXIT, exitCodeFor } from '../core/exit-codes.js';
-import { createLogger } from '../core/logger.js';
-import { Redactor } from '../core/redact.js';
-import { Session, type Item, type StageRuntime } from '../core/session.js';
+import { EXIT } from '../core/exit-codes.js';
+import type { Item, StageRuntime } from '../core/session.js';
 import { createStageStream } from '../core/stage-stream.js';
 import { TdError } from '../core/td-error.js';
 import { formatZodError } from '../core/zod-format.js';
 import { createJsonlSink } from '../sinks/jsonl-sink.js';
 import { createJsonlSource } from '../sources/jsonl-source.js';
-import { CommonOptionsSchema, type CommonOptions } from './common-options.js';
-import { exitCodeForSignal, guardProcess } from './process-guard.js';
+import { CommonOptionsSchema, INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS, type CommonOptions } from './common-options.js';
+import { runProcess } from './run-process.js';
 import type { FlagSpec, StageSpec } from './stage-spec.js';
+
+export { isBrokenPipe } from './run-process.js';
 
 /** Parses flag values with a schema; an error names the flag: `--concurrency: expected an integer from 1 and up, got "0" (string)`. */
 export function parseFlags<O>(schema: z.ZodType<O>, values: Record<string, unknown>, flags: readonly FlagSpec[]): O {
@@ -29,12 +27,11 @@ export function parseFlags<O>(schema: z.ZodType<O>, values: Record<string, unkno
   throw new TdError(formatZodError(parsed.error, label), EXIT.usage, 'usage');
 }
 
-/** Whether an error means the reader of our output went away (`td ... | head`): not a failure. */
-export function isBrokenPipe(error: unknown): boolean {
-  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
-}
+/** The flags every command shares (input, output, errors file, process behaviour). */
+export const COMMON_FLAGS: readonly FlagSpec[] = [...INPUT_FLAGS, ...OUTPUT_FLAGS, ...PROCESS_FLAGS];
 
-function assertReadable(path: string | undefined): void {
+/** Fails with exit 66 before anything runs when an input file cannot be read. */
+export function assertReadable(path: string | undefined): void {
   if (path === undefined || path === '-') return;
   try {
     accessSync(path, constants.R_OK);
@@ -45,79 +42,56 @@ function assertReadable(path: string | undefined): void {
   }
 }
 
-/**
- * Runs one stage as a command: JSONL (or the stage's own source) in, JSONL (or the stage's own sink)
- * out, with the process behaviour every stage shares. Returns the exit code; never calls process.exit,
- * so piped stdout is flushed before the process ends.
- */
-export async function runStageCommand(spec: StageSpec, values: Record<string, unknown>): Promise<number> {
-  const common: CommonOptions = parseFlags(CommonOptionsSchema, values, [...spec.flags, ...commonFlagKeys]);
-  const options = parseFlags(spec.options, values, spec.flags);
-  const redactor = Redactor.fromEnv();
-  const log = createLogger({ redactor, quiet: common.quiet, prefix: `td ${spec.name}` });
-  const guard = guardProcess(log, common.grace);
-  const errors = createErrorSink({ log, redactor, ...(common.errors === undefined ? {} : { path: common.errors }) });
-  const session = new Session(log, errors, redactor, guard.stop.signal, guard.abort.signal);
-  const runtime = session.forStage(spec.name);
-  let brokenPipe = false;
-  try {
-    if (spec.kind !== 'source') assertReadable(common.input);
-    const streams = await buildStreams(spec, options, common, runtime);
-    await pipeline(streams);
-  } catch (error) {
-    if (isBrokenPipe(error)) brokenPipe = true;
-    else throw error;
-  } finally {
-    guard.dispose();
-    await session.close();
-  }
-  const interrupted = guard.interruptedBy();
-  // The reader going away is no failure (td ... | head), unless Ctrl-C took the reader and us down together.
-  if (brokenPipe) return interrupted ? exitCodeForSignal(interrupted) : EXIT.ok;
-  if (!common.quiet || runtime.stats.failed > 0) {
-    const where = runtime.stats.failed > 0 && common.errors ? ` (see ${common.errors})` : '';
-    log.line(`td ${spec.name}: ${runtime.stats.summary()}${where}`);
-  }
-  if (interrupted) return exitCodeForSignal(interrupted);
-  const code = exitCodeFor(runtime.stats.failedKinds);
-  return code === EXIT.ok ? (runtime.exitCode ?? EXIT.ok) : code;
+/** JSONL records from `--input` or standard input. */
+export function jsonlInput(common: CommonOptions, runtime: StageRuntime): Readable {
+  return createJsonlSource({ runtime, maxLineBytes: common.maxLineBytes, ...(common.input === undefined ? {} : { path: common.input }) });
 }
 
-const commonFlagKeys: readonly FlagSpec[] = [
-  { key: 'input', flags: '--input', description: '' },
-  { key: 'output', flags: '--output', description: '' },
-  { key: 'errors', flags: '--errors', description: '' },
-  { key: 'maxLineBytes', flags: '--max-line-bytes', description: '' },
-  { key: 'quiet', flags: '--quiet', description: '' },
-  { key: 'grace', flags: '--grace', description: '' },
-];
+/** JSONL records to `--output` or standard output. */
+export function jsonlOutput(common: CommonOptions): Writable {
+  return createJsonlSink(common.output === undefined ? {} : { path: common.output });
+}
 
-async function buildStreams(
-  spec: StageSpec,
-  options: unknown,
-  common: CommonOptions,
-  runtime: StageRuntime,
-): Promise<Array<Readable | Duplex | Writable>> {
-  const jsonlIn = (): Readable =>
-    createJsonlSource({ runtime, maxLineBytes: common.maxLineBytes, ...(common.input === undefined ? {} : { path: common.input }) });
-  const jsonlOut = (): Writable => createJsonlSink(common.output === undefined ? {} : { path: common.output });
+/**
+ * Runs one stage as a command: JSONL (or the stage's own source) in, JSONL (or the stage's own sink)
+ * out, with the process behaviour every command shares (`runProcess`). Returns the exit code.
+ */
+export async function runStageCommand(spec: StageSpec, values: Record<string, unknown>): Promise<number> {
+  const common: CommonOptions = parseFlags(CommonOptionsSchema, values, [...spec.flags, ...COMMON_FLAGS]);
+  const options = parseFlags(spec.options, values, spec.flags);
+  return runProcess({
+    name: `td ${spec.name}`,
+    common,
+    build: async (session) => {
+      if (spec.kind !== 'source') assertReadable(common.input);
+      const runtime = session.forStage(spec.name);
+      const streams = await buildStreams(spec, options, common, runtime);
+      return { streams, stages: [{ runtime, source: spec.kind === 'source' }] };
+    },
+  });
+}
+
+async function buildStreams(spec: StageSpec, options: unknown, common: CommonOptions, runtime: StageRuntime): Promise<Array<Readable | Duplex | Writable>> {
+  // Each stage is created before its input is opened: a configuration error must stop the command before it reads.
   switch (spec.kind) {
     case 'transform': {
       const stage = await spec.create(options, runtime);
-      return [jsonlIn(), createStageStream(stage, runtime), jsonlOut()];
+      return [jsonlInput(common, runtime), createStageStream(stage, runtime), jsonlOutput(common)];
     }
-    case 'source': {
-      const items = await spec.create(options, runtime);
-      return [Readable.from(countOut(items, runtime), { objectMode: true }), jsonlOut()];
-    }
+    case 'source':
+      return [sourceStream(await spec.create(options, runtime), runtime), jsonlOutput(common)];
     case 'sink': {
       const sink = await spec.create(options, runtime);
-      return [jsonlIn(), sink];
+      return [jsonlInput(common, runtime), sink];
     }
   }
 }
 
-/** A source's records are its output: count them as they go. */
+/** A source's items as an object stream, counted as its output as they go. */
+export function sourceStream(items: AsyncIterable<Item>, runtime: StageRuntime): Readable {
+  return Readable.from(countOut(items, runtime), { objectMode: true });
+}
+
 async function* countOut(items: AsyncIterable<Item>, runtime: StageRuntime): AsyncGenerator<Item> {
   for await (const item of items) {
     runtime.stats.out++;

@@ -14,9 +14,19 @@ export interface FlagSpec {
   defaultText?: string;
 }
 
+/** A positional argument bound to one key of a stage's options schema: `td import DIR`. */
+export interface ArgumentSpec {
+  key: string;
+  /** Commander syntax: `<dir>`. */
+  syntax: string;
+  description: string;
+}
+
 interface SpecBase<O> {
   name: string;
   summary: string;
+  /** A positional argument of the command (a pipeline file gives the same key by name). */
+  argument?: ArgumentSpec;
   /** Parses the stage's options from CLI flags and pipeline files alike; defaults live here. */
   options: z.ZodType<O>;
   flags: readonly FlagSpec[];

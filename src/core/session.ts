@@ -53,8 +53,9 @@ export class Session {
     this.errors.close();
   }
 
-  forStage(stage: string): StageRuntime {
-    return new StageRuntime(this, stage, new StageStats(stage));
+  /** A stage's runtime; `log` gives the stage lines of its own (e.g. prefixed `td king` inside `td run`). */
+  forStage(stage: string, log?: Logger): StageRuntime {
+    return new StageRuntime(this, stage, new StageStats(stage), log);
   }
 }
 
@@ -70,10 +71,11 @@ export class StageRuntime {
     readonly session: Session,
     readonly stage: string,
     readonly stats: StageStats,
+    private readonly ownLog?: Logger,
   ) {}
 
   get log(): Logger {
-    return this.session.log;
+    return this.ownLog ?? this.session.log;
   }
 
   get signal(): AbortSignal {

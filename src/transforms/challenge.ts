@@ -7,9 +7,9 @@ import type { TransformStage } from '../core/stage.js';
 import type { TransformSpec } from '../cli/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
-import { openLlm } from '../llm/llm.js';
 import { CHALLENGE_PROMPT_VERSION, challengeMessages } from './generate/challenge-prompt.js';
 import { generateTurn, stageConcurrency } from './generate/generate.js';
+import { openTurnProvider } from './generate/turn-provider.js';
 import { checkLeak } from './generate/leak-check.js';
 
 export const ChallengeOptionsSchema = z.object({
@@ -26,7 +26,7 @@ export type ChallengeOptions = z.infer<typeof ChallengeOptionsSchema>;
  * check's verdict) and provenance under `meta.challenger`. A `king` already on the record is untouched.
  */
 export function createChallengeStage(options: ChallengeOptions, runtime: StageRuntime): TransformStage<TurnRecord, JsonObject> {
-  const llm = openLlm(runtime, options);
+  const llm = openTurnProvider(runtime, options);
   return {
     input: TurnRecordSchema,
     // Records in progress exceed requests in flight, so cache reads and writes overlap the requests: the
@@ -34,14 +34,16 @@ export function createChallengeStage(options: ChallengeOptions, runtime: StageRu
     concurrency: stageConcurrency(options.concurrency),
     run: async (record, ctx) => {
       const messages = challengeMessages(record.messages, record.pr);
-      const generated = await generateTurn(llm, { messages, promptVersion: CHALLENGE_PROMPT_VERSION }, options, { signal: ctx.signal, stats: ctx.runtime.stats });
+      // The reference turn goes only to an offline provider (td/repair answers with it); an endpoint never sees it.
+      const prompt = { messages, promptVersion: CHALLENGE_PROMPT_VERSION, reference: llm.offline ? record.assistant : undefined };
+      const generated = await generateTurn(llm, prompt, options, { signal: ctx.signal, stats: ctx.runtime.stats });
       if (!generated.ok) return { ok: false, failure: generated.failure };
       const leak = checkLeak(generated.text, record.messages, record.pr);
       if (leak.suspect) ctx.runtime.stats.add('leak.suspect');
       if (leak.suspect && options.rejectLeaks) {
         return fail('filtered', 'leak', `the challenger names what only the hidden PR shows: ${leak.tokens.join(', ')}`);
       }
-      const meta = { ...(record.meta ?? {}), challenger: stageMeta(generated.calls, { model: options.model, prompt_version: CHALLENGE_PROMPT_VERSION }) };
+      const meta = { ...(record.meta ?? {}), challenger: stageMeta(generated.calls, { model: options.model, prompt_version: CHALLENGE_PROMPT_VERSION, ...(llm.offline ? { offline: true } : {}) }) };
       return ok({ ...record, challenger: generated.text, leak, meta });
     },
     close: () => {

@@ -7,9 +7,9 @@ import { text } from '../core/option-types.js';
 import type { TransformSpec } from '../cli/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
-import { openLlm } from '../llm/llm.js';
 import { readExcludeList } from './generate/exclude-list.js';
 import { generateTurn, stageConcurrency } from './generate/generate.js';
+import { openTurnProvider } from './generate/turn-provider.js';
 import { KING_PROMPT_VERSION, kingMessages } from './generate/king-prompt.js';
 
 export const KingOptionsSchema = z.object({
@@ -27,7 +27,7 @@ export type KingOptions = z.infer<typeof KingOptionsSchema>;
  */
 export function createKingStage(options: KingOptions, runtime: StageRuntime): TransformStage<TurnRecord, JsonObject> {
   const excluded = options.exclude === undefined ? new Set<string>() : readExcludeList(options.exclude);
-  const llm = openLlm(runtime, options);
+  const llm = openTurnProvider(runtime, options);
   return {
     input: TurnRecordSchema,
     // Records in progress exceed requests in flight, so cache reads and writes overlap the requests: the
@@ -36,9 +36,11 @@ export function createKingStage(options: KingOptions, runtime: StageRuntime): Tr
     run: async (record, ctx) => {
       if (excluded.has(record.instance_id)) return fail('filtered', 'excluded', `instance ${record.instance_id} is listed in ${options.exclude}`);
       // Only the history goes in: kingMessages never sees the record, so nothing from `pr` can reach the request.
-      const generated = await generateTurn(llm, { messages: kingMessages(record.messages), promptVersion: KING_PROMPT_VERSION }, options, { signal: ctx.signal, stats: ctx.runtime.stats });
+      // The reference turn goes only to an offline provider (td/replay answers with it); an endpoint never sees it.
+      const prompt = { messages: kingMessages(record.messages), promptVersion: KING_PROMPT_VERSION, reference: llm.offline ? record.assistant : undefined };
+      const generated = await generateTurn(llm, prompt, options, { signal: ctx.signal, stats: ctx.runtime.stats });
       if (!generated.ok) return { ok: false, failure: generated.failure };
-      const meta = { ...(record.meta ?? {}), king: stageMeta(generated.calls, { model: options.model, prompt_version: KING_PROMPT_VERSION }) };
+      const meta = { ...(record.meta ?? {}), king: stageMeta(generated.calls, { model: options.model, prompt_version: KING_PROMPT_VERSION, ...(llm.offline ? { offline: true } : {}) }) };
       return ok({ ...record, king: generated.text, meta });
     },
     close: () => {

@@ -30,6 +30,8 @@ export interface ReportModel {
   judgePairs: JudgePairRow[];
   actions: ActionRow[];
   usage: UsageRow[];
+  /** td's offline providers behind the data (`king: td/replay`, `judge: td/rules`); empty for a run on models. */
+  offline: string[];
   /** Parsed turns by integer score (0..100). */
   histogram: readonly number[];
   /** The per-turn table (at most `--table-rows` rows, input order). */
@@ -65,6 +67,13 @@ export function buildReportModel(
     judgePairs: stats.judges.pairRows(),
     actions: stats.actionRows(),
     usage: stats.usage.rows(),
+    offline: [
+      ...stats.usage.offlineProviders(),
+      ...stats.judges
+        .rows()
+        .filter((row) => row.judge.startsWith('td/'))
+        .map((row) => `judge: ${row.judge}`),
+    ],
     histogram: stats.histogram,
     turns: stats.table,
   };

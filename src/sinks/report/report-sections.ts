@@ -45,6 +45,12 @@ export function reportSections(model: ReportModel): Section[] {
     id: 'funnel',
     title: 'Acceptance funnel',
     paragraphs: [
+      ...(model.offline.length > 0
+        ? [
+            `Offline providers in this run: ${model.offline.join(', ')}. They are td's own and ask no model (td/replay and td/repair answer with the dataset's ` +
+              "reference turn, as it is or normalised to the agent's protocol; td/rules scores the text by rules): what they contribute shows the pipeline at work, not a model's quality.",
+          ]
+        : []),
       `Buckets: final at score >= ${t.finalMin}, refined at >= ${t.defeatMin}, defeat below; a turn whose judges did not parse (score null) is a parse-fail and is not exported.` +
         (f.against_reference > 0 ? ` Judged against the king: ${f.against_king}; against the dataset's reference turn: ${f.against_reference}.` : ''),
     ],

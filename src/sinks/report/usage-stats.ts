@@ -31,10 +31,14 @@ export interface UsageRow {
  */
 export class UsageStats {
   private readonly stages = new Map<string, UsageRow>();
+  /** `stage: model` of every offline provider (`meta.<stage>.offline: true`) seen, e.g. `king: td/replay`. */
+  private readonly offline = new Set<string>();
 
   observe(meta: Record<string, unknown> | undefined): void {
     if (meta === undefined) return;
     for (const [stage, value] of Object.entries(meta)) {
+      const provenance = value as { offline?: unknown; model?: unknown } | null;
+      if (provenance?.offline === true && this.offline.size < MAX_USAGE_STAGES) this.offline.add(`${stage}: ${String(provenance.model)}`);
       const name = this.stages.has(stage) || this.stages.size < MAX_USAGE_STAGES ? stage : OTHER_STAGES;
       let row = this.stages.get(name);
       if (!row) {
@@ -54,6 +58,11 @@ export class UsageStats {
       row.reasoning_tokens += usage.reasoning_tokens ?? 0;
       if (usage.cost_usd !== undefined) row.cost_usd = (row.cost_usd ?? 0) + usage.cost_usd;
     }
+  }
+
+  /** Offline providers that wrote turns, as `stage: model`, in the order first seen. */
+  offlineProviders(): string[] {
+    return [...this.offline];
   }
 
   /** In the order the stages first appeared: pipeline order for records that went through td. */

@@ -1,10 +1,11 @@
 import type { CallMeta } from '../../contract/meta.js';
 import type { Failure } from '../../core/outcome.js';
 import { LLM_COUNTERS } from '../../llm/accounting.js';
-import type { Llm, LlmRequest } from '../../llm/llm.js';
+import type { LlmRequest } from '../../llm/llm.js';
 import { REPLY_PROBLEM_TEXT, replyProblem } from '../../llm/reply.js';
 import type { StageStats } from '../../core/stats.js';
-import { checkFormat } from './format-gate.js';
+import { checkFormat, type FormatVerdict } from './format-gate.js';
+import type { TurnProvider } from './turn-provider.js';
 
 export interface GenerationSettings {
   model: string;
@@ -22,8 +23,9 @@ export type Generated = { ok: true; text: string; calls: CallMeta[] } | { ok: fa
  * for the next attempt. Every call, malformed or not, is kept for `meta.<stage>.calls`.
  */
 export async function generateTurn(
-  llm: Llm,
-  prompt: { messages: LlmRequest['messages']; promptVersion: string },
+  llm: TurnProvider,
+  /** `reference`: the dataset's own next turn, for offline providers (never sent to an endpoint). */
+  prompt: { messages: LlmRequest['messages']; promptVersion: string; reference?: string | undefined },
   settings: GenerationSettings,
   context: { signal?: AbortSignal | undefined; stats: StageStats },
 ): Promise<Generated> {
@@ -32,13 +34,16 @@ export async function generateTurn(
   const params: Record<string, unknown> = { max_tokens: settings.maxTokens };
   if (settings.temperature !== undefined) params.temperature = settings.temperature;
   for (let attempt = 0; attempt < settings.attempts; attempt++) {
-    const result = await llm.complete({ model: settings.model, messages: prompt.messages, params, promptVersion: prompt.promptVersion, attempt }, { signal: context.signal });
+    const result = await llm.complete(
+      { model: settings.model, messages: prompt.messages, params, promptVersion: prompt.promptVersion, attempt },
+      { signal: context.signal, reference: prompt.reference },
+    );
     if (!result.ok) {
       calls.push(result.meta);
       return { ok: false, failure: result.failure, calls };
     }
     const problem = replyProblem(result.reply);
-    const format = problem === undefined ? checkFormat(result.reply.content) : undefined;
+    const format: FormatVerdict | undefined = problem !== undefined ? undefined : llm.formatGate === false ? { ok: true } : checkFormat(result.reply.content);
     if (problem === undefined && format?.ok) {
       calls.push(result.meta);
       return { ok: true, text: result.reply.content, calls };

@@ -1,0 +1,24 @@
+import { composePipeline } from '../pipeline/compose.js';
+import { loadPipeline } from '../pipeline/pipeline-file.js';
+import { COMMON_FLAGS } from './run-stage.js';
+import { runProcess } from './run-process.js';
+import { STAGES } from './registry.js';
+
+/** `td run`'s own flag besides the common ones. */
+export const SET_FLAG = { flags: '--set <table.key=value>', description: 'override a setting of the pipeline file (repeatable), e.g. --set sample.count=50' };
+
+/**
+ * `td run FILE`: the stages a pipeline file names, composed in one process (see docs/run.md). The
+ * common flags (`--errors`, `--quiet`, `--grace`, ...) override the file's `[run]` table.
+ */
+export async function runPipelineCommand(file: string, values: Record<string, unknown>): Promise<number> {
+  const { set, ...flags } = values;
+  const flagNames = Object.fromEntries(COMMON_FLAGS.map((flag) => [flag.key, /--[a-z0-9-]+/.exec(flag.flags)![0]]));
+  const pipeline = loadPipeline(file, STAGES, { sets: (set as string[] | undefined) ?? [], flags, flagNames });
+  const { common } = pipeline;
+  return runProcess({
+    name: 'td run',
+    common,
+    build: (session, stageLog) => composePipeline(pipeline, session, stageLog),
+  });
+}

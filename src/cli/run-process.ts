@@ -1,0 +1,91 @@
+import type { Duplex, Readable, Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { createErrorSink } from '../core/errors-sink.js';
+import { EXIT, exitCodeFor } from '../core/exit-codes.js';
+import { createLogger, type Logger } from '../core/logger.js';
+import type { FailureKind } from '../core/outcome.js';
+import { Redactor } from '../core/redact.js';
+import { Session, type StageRuntime } from '../core/session.js';
+import type { CommonOptions } from './common-options.js';
+import { exitCodeForSignal, guardProcess } from './process-guard.js';
+import { startProgress, type Progress } from './progress/progress.js';
+
+/** The streams of one process, built once the session exists, and the stages they run. */
+export interface StageChain {
+  /** Source first, sink last, for `stream.pipeline`. */
+  streams: Array<Readable | Duplex | Writable>;
+  /** Every stage in pipeline order; `source` marks the one that produces records (for progress ETA). */
+  stages: Array<{ runtime: StageRuntime; source: boolean }>;
+}
+
+export interface ProcessPlan {
+  /** Prefix of the process's own lines: `td king`, `td run`. */
+  name: string;
+  common: CommonOptions;
+  /**
+   * Builds the chain. Configuration errors (a missing key, a bad file) are thrown from here, before any
+   * input is read. `stageLog(stage)` gives a stage its own `td <stage>` lines on the process's stderr.
+   */
+  build(session: Session, stageLog: (stage: string) => Logger): Promise<StageChain>;
+}
+
+/** Whether an error means the reader of our output went away (`td ... | head`): not a failure. */
+export function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+/**
+ * The process behaviour every td command shares, for one stage (`td king`) or many (`td run`): Ctrl-C
+ * stops reading and lets records in flight finish (`--grace`), a closed stdout ends the run quietly,
+ * progress goes to stderr, each stage prints its summary, and the exit code sums up every stage's
+ * failures. Returns the exit code; never calls process.exit, so piped stdout is flushed first.
+ */
+export async function runProcess(plan: ProcessPlan): Promise<number> {
+  const { common } = plan;
+  const redactor = Redactor.fromEnv();
+  // Log lines go straight to stderr, or through live progress while it is shown (so they do not tear the bars).
+  let writeLog = (text: string): void => void process.stderr.write(text);
+  const logStream = { write: (text: string) => writeLog(text) } as unknown as NodeJS.WritableStream;
+  const logFor = (prefix: string): Logger => createLogger({ redactor, quiet: common.quiet, prefix, stream: logStream });
+  const log = logFor(plan.name);
+  const guard = guardProcess(log, common.grace);
+  const errors = createErrorSink({ log, redactor, ...(common.errors === undefined ? {} : { path: common.errors }) });
+  const session = new Session(log, errors, redactor, guard.stop.signal, guard.abort.signal);
+  let chain: StageChain | undefined;
+  let progress: Progress | undefined;
+  let brokenPipe = false;
+  try {
+    chain = await plan.build(session, (stage) => (`td ${stage}` === plan.name ? log : logFor(`td ${stage}`)));
+    const live = startProgress(
+      chain.stages.map(({ runtime, source }) => ({ stats: runtime.stats, source })),
+      { mode: common.progress, intervalSeconds: common.progressInterval, quiet: common.quiet },
+    );
+    progress = live;
+    writeLog = (text) => live.log(text);
+    await pipeline(chain.streams);
+  } catch (error) {
+    if (isBrokenPipe(error)) brokenPipe = true;
+    else throw error;
+  } finally {
+    await progress?.stop();
+    writeLog = (text) => void process.stderr.write(text);
+    guard.dispose();
+    await session.close();
+  }
+  const interrupted = guard.interruptedBy();
+  // The reader going away is no failure (td ... | head), unless Ctrl-C took the reader and us down together.
+  if (brokenPipe || chain === undefined) return interrupted ? exitCodeForSignal(interrupted) : EXIT.ok;
+  const runtimes = chain.stages.map((stage) => stage.runtime);
+  const kinds = new Set<FailureKind>();
+  for (const runtime of runtimes) {
+    for (const kind of runtime.stats.failedKinds) kinds.add(kind);
+    if (!common.quiet || runtime.stats.failed > 0) {
+      const where = runtime.stats.failed > 0 && common.errors ? ` (see ${common.errors})` : '';
+      log.line(`td ${runtime.stage}: ${runtime.stats.summary()}${where}`);
+    }
+  }
+  if (interrupted) return exitCodeForSignal(interrupted);
+  const code = exitCodeFor(kinds);
+  // With no failed record, a stage's own verdict decides (td report --fail-on-gate).
+  return code === EXIT.ok ? (runtimes.find((runtime) => runtime.exitCode !== undefined)?.exitCode ?? EXIT.ok) : code;
+}
