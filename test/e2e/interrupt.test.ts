@@ -65,7 +65,8 @@ describe('Ctrl-C on the whole pipe', () => {
       const at = Math.floor((0.2 + 0.7 * random()) * requests);
       const result = await run(at);
       expect(result.codes.report, `interrupted at request ${at}: ${result.stderr.report}`).toBe(130);
-      expect(result.stderr.report).toContain(`td report: warning: interrupted: ${files.report} left as it was`);
+      // A report still loading its modules when Ctrl-C comes dies of it at once (130, nothing written); one that is running says so.
+      if (result.stderr.report !== '') expect(result.stderr.report).toContain(`td report: warning: interrupted: ${files.report} left as it was`);
       for (const stage of TD_STAGES) expect([0, 130], `${stage} at request ${at}: ${result.stderr[stage]}`).toContain(result.codes[stage]);
       expect(reportFiles(files)).toEqual(before);
     }
