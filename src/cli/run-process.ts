@@ -72,7 +72,9 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
     guard.dispose();
     await session.close();
   }
-  if (brokenPipe || chain === undefined) return EXIT.ok;
+  const interrupted = guard.interruptedBy();
+  // The reader going away is no failure (td ... | head), unless Ctrl-C took the reader and us down together.
+  if (brokenPipe || chain === undefined) return interrupted ? exitCodeForSignal(interrupted) : EXIT.ok;
   const runtimes = chain.stages.map((stage) => stage.runtime);
   const kinds = new Set<FailureKind>();
   for (const runtime of runtimes) {
@@ -82,7 +84,6 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
       log.line(`td ${runtime.stage}: ${runtime.stats.summary()}${where}`);
     }
   }
-  const interrupted = guard.interruptedBy();
   if (interrupted) return exitCodeForSignal(interrupted);
   const code = exitCodeFor(kinds);
   // With no failed record, a stage's own verdict decides (td report --fail-on-gate).

@@ -43,7 +43,7 @@ export interface ErrorSinkOptions {
  * several td processes in one unix pipe can share one errors file and a crash never leaves half a line.
  */
 export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
-  const fd = options.path === undefined ? undefined : openSync(options.path, 'a');
+  let fd = options.path === undefined ? undefined : openSync(options.path, 'a');
   const printed = new Map<string, number>();
   return {
     report(entry) {
@@ -58,7 +58,11 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
       if (fd !== undefined) writeSync(fd, options.redactor.apply(JSON.stringify(entry)) + '\n');
     },
     close() {
+      // A record aborted after the run ended (its stage torn down when the reader went away) may still
+      // be reported: it goes to stderr only. Writing to the closed descriptor would fail, or worse, land
+      // in whatever file reused its number.
       if (fd !== undefined) closeSync(fd);
+      fd = undefined;
     },
   };
 }

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import { iterableDuplex } from './iterable-duplex.js';
 import { fail, type Outcome } from './outcome.js';
 import { orderedMap } from './ordered-map.js';
+import { duplicateIdMessage, SeenIds } from './seen-ids.js';
 import type { Item, JsonObject, StageRuntime } from './session.js';
 import type { StageContext, TransformStage } from './stage.js';
 import { formatZodError } from './zod-format.js';
@@ -15,6 +16,11 @@ interface Done {
  * Runs a transform stage over items: validates each record against the stage's input contract, calls
  * the core with bounded concurrency, and yields successes in input order. Failures go to the errors
  * sink (with the record, so they can be replayed) and the stream goes on.
+ *
+ * One record per id: a success whose input `id` was already passed on is rejected as `duplicate-id`
+ * (kind invalid). The check runs where results come out in input order, so which record wins does
+ * not depend on timing: the first to succeed wins (with the request cache on, an identical duplicate
+ * costs no second model call).
  */
 export async function* runStage<I, O>(
   items: AsyncIterable<Item> | Iterable<Item>,
@@ -44,10 +50,14 @@ export async function* runStage<I, O>(
     }
   };
 
+  const seen = new SeenIds();
   try {
     const options = { concurrency: stage.concurrency, ...(stage.readAhead === undefined ? {} : { readAhead: stage.readAhead }) };
     for await (const { item, outcome } of orderedMap(items, process, options)) {
-      if (outcome.ok) {
+      const id = outcome.ok ? idOf(item.record) : undefined;
+      if (id !== undefined && !seen.add(id)) {
+        runtime.reject({ kind: 'invalid', reason: 'duplicate-id', message: duplicateIdMessage(id) }, item, { record: item.record });
+      } else if (outcome.ok) {
         stats.out++;
         yield { record: outcome.record as O & JsonObject, source: item.source, line: item.line };
       } else {
@@ -57,6 +67,11 @@ export async function* runStage<I, O>(
   } finally {
     await stage.close?.();
   }
+}
+
+function idOf(record: unknown): string | undefined {
+  const id = (record as { id?: unknown } | null)?.id;
+  return typeof id === 'string' ? id : undefined;
 }
 
 /**

@@ -98,8 +98,7 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
       return;
     }
     if (pendingBytes + piece.length > maxLineBytes) {
-      const head = Buffer.concat([...pending, piece.subarray(0, OVERLONG_HEAD_BYTES)]).subarray(0, OVERLONG_HEAD_BYTES);
-      overlong = { bytes: pendingBytes + piece.length, head: Buffer.from(head) };
+      overlong = { bytes: pendingBytes + piece.length, head: headOf([...pending, piece]) };
       pending = [];
       pendingBytes = 0;
       return;
@@ -119,14 +118,14 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
       return undefined;
     }
     const bytes = pendingBytes + piece.length;
-    const whole = Buffer.concat([...pending, piece]);
+    const pieces = [...pending, piece];
     pending = [];
     pendingBytes = 0;
     if (bytes > maxLineBytes) {
-      rejectOverlong(bytes, whole);
+      rejectOverlong(bytes, headOf(pieces));
       return undefined;
     }
-    return parseBytes(whole);
+    return parseBytes(Buffer.concat(pieces));
   };
 
   /**
@@ -191,6 +190,22 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
     // a generator-backed iterator queues return() behind a next() that may wait on an idle stdin.
     if (!exhausted) void iterator.return?.();
   }
+}
+
+/**
+ * The first bytes of a line held in pieces, copied: only these are kept for the errors entry, so an
+ * over-long line is never joined into one buffer (joining 64 MiB to keep 1 KiB doubled the peak memory).
+ */
+function headOf(pieces: readonly Buffer[]): Buffer {
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  for (const piece of pieces) {
+    if (bytes >= OVERLONG_HEAD_BYTES) break;
+    const part = piece.subarray(0, OVERLONG_HEAD_BYTES - bytes);
+    parts.push(part);
+    bytes += part.length;
+  }
+  return Buffer.concat(parts);
 }
 
 export interface JsonlSourceOptions extends Omit<JsonlDecodeOptions, 'name'> {

@@ -82,6 +82,34 @@ describe('runStage', () => {
     expect(errors.map((e) => e.reason)).toEqual(['interrupted', 'interrupted']);
   });
 
+  it('passes on one record per id and rejects later ones as duplicate-id, whatever order calls finish in', async () => {
+    const { runtime, errors } = testSession({ stage: 'test' });
+    // n 6 finishes first (shortest delay), n 0 last; n 4 fails, so its duplicate (n 11) is the one passed on.
+    const records = [
+      { id: 'a', n: 0 },
+      { id: 'b', n: 4 },
+      { id: 'a', n: 6 },
+      { n: 1 },
+      { n: 2 },
+      { id: 'b', n: 11 },
+      { id: 'a', n: 0 },
+    ];
+    const out = await collectAll(runStage(items(records), doubler(), runtime));
+    expect(out.map((item) => [item.record.id, item.record.n])).toEqual([
+      ['a', 0],
+      [undefined, 1],
+      [undefined, 2],
+      ['b', 11],
+    ]);
+    expect(errors.map((e) => [e.line, e.kind, e.reason, e.error])).toEqual([
+      [2, 'rejected', 'format', 'no bash block, got "plain text"'],
+      [3, 'invalid', 'duplicate-id', 'id "a" was already passed on by an earlier record: one record per id'],
+      [7, 'invalid', 'duplicate-id', 'id "a" was already passed on by an earlier record: one record per id'],
+    ]);
+    expect(errors[1]!.record).toEqual({ id: 'a', n: 6 });
+    expect(runtime.stats.summary()).toMatch(/^in 7, out 4, failed 3 \(duplicate-id 2, format 1\), /);
+  });
+
   it('calls close once after the last record', async () => {
     const { runtime } = testSession({ stage: 'test' });
     let closed = 0;

@@ -62,6 +62,20 @@ describe('td report buckets', () => {
     expect(runtime.stats.out).toBe(f.final + f.refined + f.defeat);
   });
 
+  it('counts a repeated id once: later records with it are rejected as duplicate-id and kept out of every file and the gate', async () => {
+    const out = join(tempDir(), 'out');
+    const records = [scoredRecord({ index: 0, score: 90 }), scoredRecord({ index: 1, score: 20 }), scoredRecord({ index: 0, score: 10 }), { ...scoredRecord({ index: 1, score: 20 }), again: true }];
+    const { result, errors } = await runReport(records, { out });
+    expect(errors.map((e) => [e.line, e.kind, e.reason, e.error])).toEqual([
+      [3, 'invalid', 'duplicate-id', `id "${idOf(0)}" was already passed on by an earlier record: one record per id`],
+      [4, 'invalid', 'duplicate-id', `id "${idOf(1)}" was already passed on by an earlier record: one record per id`],
+    ]);
+    expect(ids(out, 'turns.jsonl')).toEqual([idOf(0), idOf(1)]);
+    expect([ids(out, 'final.jsonl'), ids(out, 'defeat.jsonl')]).toEqual([[idOf(0)], [idOf(1)]]);
+    expect(result.funnel).toMatchObject({ read: 4, invalid: 2, final: 1, defeat: 1 });
+    expect(result.gate.turns).toBe(2);
+  });
+
   it('writes the same bytes whether the calls were cached or not', async () => {
     const run = async (cached: boolean): Promise<string> => {
       const volatile = { cached, latency_ms: cached ? 0 : 4321 };

@@ -83,6 +83,17 @@ describe('decodeJsonl', () => {
     }
   });
 
+  it('keeps exactly the first 1 KiB of an over-long line for its errors entry, however it was chunked', async () => {
+    const long = (n: number): string => `{"x":"${Array.from({ length: n }, (_, i) => String.fromCharCode(97 + (i % 26))).join('')}"}`;
+    for (const line of [long(1994), long(5000)]) {
+      for (const chunkSize of [64, 300, 999, 100_000]) {
+        const { errors } = await decode(`${line}\n{"a":2}\n`, { chunkSize, maxLineBytes: 2000 });
+        expect(errors.map((e) => [e.reason, e.rawBytes]), `${line.length} bytes in chunks of ${chunkSize}`).toEqual([['line-too-long', line.length]]);
+        expect(errors[0]!.raw).toBe(line.slice(0, 1024));
+      }
+    }
+  });
+
   it('reports invalid UTF-8 on its own line', async () => {
     const bytes = Buffer.concat([Buffer.from('{"a":1}\n{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}\n{"a":3}\n')]);
     const { items, errors } = await decode(bytes);

@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
+import { duplicateIdMessage, SeenIds } from '../../core/seen-ids.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
 import { formatZodError } from '../../core/zod-format.js';
@@ -42,6 +43,16 @@ function asWriteError(dir: string, error: unknown): unknown {
 }
 
 /**
+ * Resolves after one whole turn of the event loop, poll phase included. Ctrl-C reaches every process
+ * of a pipe at once: the stage upstream dies of it and this one reads the end of its input, and the
+ * kernel has delivered our own SIGINT by then, but Node runs its handler only in the next poll phase.
+ * Deciding before that turn would take an interrupted pipe's partial input for the whole and replace DIR.
+ */
+function afterPendingSignals(): Promise<void> {
+  return new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+}
+
+/**
  * `td report` as a Writable of items: each scored record is validated, sorted into its bucket file,
  * exported for training when it qualifies, and reduced to a few numbers for the report. At the end
  * the gate is decided, duel.json, report.md and report.html are written, and DIR is swapped in whole.
@@ -54,6 +65,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
   );
   const stats = new ReportStats(options.tableRows);
+  const seen = new SeenIds();
   const redactor = runtime.session.redactor;
   let longestExport = 0;
   let result: ReportResult | undefined;
@@ -78,6 +90,11 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     }
     // The original object, not zod's copy: unknown fields and key order stay as they were.
     const record = item.record as ScoredRecord;
+    if (!seen.add(record.id)) {
+      // One turn, one vote: a repeated id (e.g. two runs' outputs concatenated) would count twice in the gate.
+      runtime.reject({ kind: 'invalid', reason: 'duplicate-id', message: duplicateIdMessage(record.id) }, item, { record: item.record });
+      return;
+    }
     const outcome: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
     const clean = withoutVolatile(record);
     if (outcome === 'final') {
@@ -139,21 +156,23 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
     },
     final(callback) {
-      if (runtime.stopSignal.aborted) {
-        abandon();
-        runtime.log.warn(`interrupted: ${staged.target} left as it was`);
-        return callback();
-      }
-      finish().then(
-        () => {
-          settled = true;
-          callback();
-        },
-        (error: unknown) => {
+      void afterPendingSignals().then(() => {
+        if (runtime.stopSignal.aborted) {
           abandon();
-          callback(asWriteError(staged.target, error) as Error);
-        },
-      );
+          runtime.log.warn(`interrupted: ${staged.target} left as it was`);
+          return callback();
+        }
+        finish().then(
+          () => {
+            settled = true;
+            callback();
+          },
+          (error: unknown) => {
+            abandon();
+            callback(asWriteError(staged.target, error) as Error);
+          },
+        );
+      });
     },
     destroy(error, callback) {
       abandon();
