@@ -7,7 +7,7 @@ import { text } from '../core/option-types.js';
 import type { TransformSpec } from '../cli/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
-import { readExcludeList } from './generate/exclude-list.js';
+import { readExcludeList } from '../core/exclude-list.js';
 import { generateTurn, stageConcurrency } from './generate/generate.js';
 import { openTurnProvider } from './generate/turn-provider.js';
 import { KING_PROMPT_VERSION, kingMessages } from './generate/king-prompt.js';

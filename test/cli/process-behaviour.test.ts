@@ -2,25 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, parseJsonl, runCli, spawnCli } from '../helpers/cli.js';
+import { collect, parseJsonl, runCli, spawnCli, untilLines } from '../helpers/cli.js';
 import { jsonl, turnRecord } from '../helpers/records.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'td-cli-'));
-
-function firstLine(stream: NodeJS.ReadableStream): Promise<string> {
-  return new Promise((resolve) => {
-    let text = '';
-    const onData = (chunk: Buffer): void => {
-      text += chunk.toString();
-      const newline = text.indexOf('\n');
-      if (newline !== -1) {
-        stream.off('data', onData);
-        resolve(text.slice(0, newline));
-      }
-    };
-    stream.on('data', onData);
-  });
-}
 
 describe('td process behaviour', () => {
   it('passes valid records through unchanged and exits 0 with a one-line summary', async () => {
@@ -74,8 +59,8 @@ describe('td process behaviour', () => {
     const child = spawnCli(['validate']);
     const done = collect(child);
     child.stdin!.end(big);
-    const line = await firstLine(child.stdout!);
-    expect(JSON.parse(line).id).toBe('r0');
+    const [line] = await untilLines(child.stdout!, 1);
+    expect(JSON.parse(line!).id).toBe('r0');
     child.stdout!.destroy(); // like head exiting after one line
     const result = await done;
     expect(result.code).toBe(0);
@@ -86,13 +71,7 @@ describe('td process behaviour', () => {
     const child = spawnCli(['validate']);
     const done = collect(child);
     child.stdin!.write(jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]));
-    let out = '';
-    await new Promise<void>((resolve) =>
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.split('\n').length > 2) resolve();
-      }),
-    );
+    await untilLines(child.stdout!, 2);
     child.kill('SIGINT'); // stdin stays open: td must not wait for more input
     const result = await done;
     expect(result.code).toBe(130);

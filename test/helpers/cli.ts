@@ -54,3 +54,19 @@ export function parseJsonl(text: string): Array<Record<string, unknown>> {
     .filter((line) => line !== '')
     .map((line) => JSON.parse(line) as Record<string, unknown>);
 }
+
+/** Resolves once `stream` has delivered at least `count` complete lines (listening alongside `collect`). */
+export function untilLines(stream: NodeJS.ReadableStream, count: number): Promise<string[]> {
+  return new Promise((resolve) => {
+    let text = '';
+    const onData = (chunk: Buffer): void => {
+      text += chunk.toString();
+      const lines = text.split('\n');
+      if (lines.length > count) {
+        stream.off('data', onData);
+        resolve(lines.slice(0, count));
+      }
+    };
+    stream.on('data', onData);
+  });
+}

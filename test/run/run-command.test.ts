@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../helpers/chat-server.js';
-import { CLI, collect, parseJsonl, runCli, spawnCli } from '../helpers/cli.js';
+import { CLI, collect, parseJsonl, runCli, spawnCli, untilLines } from '../helpers/cli.js';
 import { tempDir } from '../helpers/llm.js';
 import { jsonl, turnRecord } from '../helpers/records.js';
 
@@ -77,14 +77,8 @@ describe('td run', () => {
     const child = spawnCli(['run', file]);
     const done = collect(child);
     child.stdin!.end(jsonl(Array.from({ length: 3000 }, (_, n) => turnRecord({ id: `r${n}` }))));
-    const first = await new Promise<string>((resolve) => {
-      let text = '';
-      child.stdout!.on('data', (chunk: Buffer) => {
-        text += chunk.toString();
-        if (text.includes('\n')) resolve(text.slice(0, text.indexOf('\n')));
-      });
-    });
-    expect(JSON.parse(first).id).toBe('r0');
+    const [first] = await untilLines(child.stdout!, 1);
+    expect(JSON.parse(first!).id).toBe('r0');
     child.stdout!.destroy();
     const result = await done;
     expect(result.code).toBe(0);
@@ -97,13 +91,7 @@ describe('td run', () => {
     const child = spawnCli(['run', file]);
     const done = collect(child);
     child.stdin!.write(jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]));
-    let out = '';
-    await new Promise<void>((resolve) =>
-      child.stdout!.on('data', (chunk: Buffer) => {
-        out += chunk.toString();
-        if (out.split('\n').length > 2) resolve();
-      }),
-    );
+    await untilLines(child.stdout!, 2);
     child.kill('SIGINT'); // stdin stays open: td must not wait for more input
     const result = await done;
     expect(result.code).toBe(130);

@@ -5,7 +5,7 @@ import type { Failure } from '../../core/outcome.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
 import { DuckDb } from './duckdb.js';
-import { readExcludeList } from './exclude-list.js';
+import { readExcludeList } from '../../core/exclude-list.js';
 import { firstLine, listDataset, type Dataset, type HubAccess } from './list-files.js';
 import type { SampleOptions } from './options.js';
 import { loadPrRows, toPr } from './pr-table.js';
