@@ -54,7 +54,7 @@ export const ndjsonBench: Bench = async ({ scale, workDir, log }) => {
   log(`42 MB line: ndjson ${ndHuge.mbPerSecond.toFixed(2)} MB/s, td ${tdHuge.mbPerSecond.toFixed(1)} MB/s`);
   const rows: BenchRow[] = [
     {
-      name: `td validate vs ndjson parse|stringify (${(size / 1e6).toFixed(0)} MB of turn records)`,
+      name: `td validate vs ndjson parse + stringify (${(size / 1e6).toFixed(0)} MB of turn records)`,
       ratio: td!.mbPerSecond / nd!.mbPerSecond,
       target: '>= 1.0',
       pass: td!.mbPerSecond >= nd!.mbPerSecond,
