@@ -4,6 +4,7 @@ import { Writable } from 'node:stream';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
+import { fileError } from '../../core/file-error.js';
 import { duplicateIdMessage, SeenIds } from '../../core/seen-ids.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
@@ -39,7 +40,7 @@ export type ReportSink = Writable & {
 function asWriteError(dir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof TdError || typeof code !== 'string') return error;
-  return new TdError(`cannot write ${dir}: ${(error as Error).message}`, EXIT.cantCreate, 'cannot-write');
+  return fileError('cannot write', dir, error, EXIT.cantCreate);
 }
 
 /**
