@@ -48,8 +48,9 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
   const logStream = { write: (text: string) => writeLog(text) } as unknown as NodeJS.WritableStream;
   const logFor = (prefix: string): Logger => createLogger({ redactor, quiet: common.quiet, prefix, stream: logStream });
   const log = logFor(plan.name);
-  const guard = guardProcess(log, common.grace);
+  // Opened before the signal handlers go in: an errors file that cannot be written ends the command here (73).
   const errors = createErrorSink({ log, redactor, ...(common.errors === undefined ? {} : { path: common.errors }) });
+  const guard = guardProcess(log, common.grace);
   const session = new Session(log, errors, redactor, guard.stop.signal, guard.abort.signal);
   let chain: StageChain | undefined;
   let progress: Progress | undefined;

@@ -1,7 +1,8 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { Readable, type Duplex, type Writable } from 'node:stream';
 import { z } from 'zod';
 import { EXIT } from '../core/exit-codes.js';
+import { fileError } from '../core/file-error.js';
 import type { Item, StageRuntime } from '../core/session.js';
 import { createStageStream } from '../core/stage-stream.js';
 import { TdError } from '../core/td-error.js';
@@ -35,10 +36,11 @@ export function assertReadable(path: string | undefined): void {
   if (path === undefined || path === '-') return;
   try {
     accessSync(path, constants.R_OK);
+    // A directory passes the access check and fails only at the first read. Not `isFile()`: a pipe
+    // (`-i <(zcat x.gz)`) or a device is a fine input.
+    if (statSync(path).isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new TdError(`cannot read input ${path}: ${why}`, EXIT.noInput, 'no-input');
+    throw fileError('cannot read input', path, error, EXIT.noInput);
   }
 }
 
@@ -76,7 +78,8 @@ async function buildStreams(spec: StageSpec, options: unknown, common: CommonOpt
   switch (spec.kind) {
     case 'transform': {
       const stage = await spec.create(options, runtime);
-      return [jsonlInput(common, runtime), createStageStream(stage, runtime), jsonlOutput(common)];
+      const output = jsonlOutput(common);
+      return [jsonlInput(common, runtime), createStageStream(stage, runtime), output];
     }
     case 'source':
       return [sourceStream(await spec.create(options, runtime), runtime), jsonlOutput(common)];

@@ -1,4 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { EXIT } from './exit-codes.js';
+import { fileError } from './file-error.js';
 import type { FailureKind } from './outcome.js';
 import type { Logger } from './logger.js';
 import type { Redactor } from './redact.js';
@@ -43,7 +45,7 @@ export interface ErrorSinkOptions {
  * several td processes in one unix pipe can share one errors file and a crash never leaves half a line.
  */
 export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
-  let fd = options.path === undefined ? undefined : openSync(options.path, 'a');
+  let fd = options.path === undefined ? undefined : openErrorsFile(options.path);
   const printed = new Map<string, number>();
   return {
     report(entry) {
@@ -65,6 +67,15 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
       fd = undefined;
     },
   };
+}
+
+/** Opens `--errors` at start-up: a path that cannot be written is a one-line error (exit 73) before any input is read. */
+function openErrorsFile(path: string): number {
+  try {
+    return openSync(path, 'a');
+  } catch (error) {
+    throw fileError('cannot write errors file', path, error, EXIT.cantCreate);
+  }
 }
 
 /** Cuts an over-long raw line so one bad 60 MB line cannot make a 60 MB errors entry. */
