@@ -109,7 +109,15 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
       });
     },
     destroy(error, callback) {
-      if (end && !(destination as { destroyed?: boolean }).destroyed) (destination as unknown as Writable).destroy?.();
+      // Destroyed before the end (the source or another stage failed): the records already acknowledged
+      // are still delivered. The pending batch is written while the destination takes data, and a file
+      // is ended, not destroyed, so what it buffered reaches the disk too.
+      const target = destination as NodeJS.WritableStream & { destroyed?: boolean };
+      const healthy = failed === undefined && target.writable && target.destroyed !== true;
+      if (healthy && batch !== '') destination.write(batch);
+      batch = '';
+      if (end && healthy) destination.end();
+      else if (end && target.destroyed !== true) (destination as unknown as Writable).destroy?.();
       callback(error);
     },
   });
