@@ -47,10 +47,25 @@ export class Session {
     this.closers.push(closer);
   }
 
+  /**
+   * Runs every closer (in reverse order) and closes the errors file, even when a closer throws: one
+   * failing resource must not leave the others open. The first error is thrown once all have run.
+   */
   async close(): Promise<void> {
-    for (const closer of this.closers.reverse()) await closer();
-    this.closers.length = 0;
-    this.errors.close();
+    const closers = this.closers.splice(0).reverse();
+    let failure: { error: unknown } | undefined;
+    try {
+      for (const closer of closers) {
+        try {
+          await closer();
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    } finally {
+      this.errors.close();
+    }
+    if (failure) throw failure.error;
   }
 
   /** A stage's runtime; `log` gives the stage lines of its own (e.g. prefixed `td king` inside `td run`). */

@@ -4,7 +4,7 @@ import { Writable } from 'node:stream';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
-import { fileError } from '../../core/file-error.js';
+import { fileError, fileErrorReason } from '../../core/file-error.js';
 import { duplicateIdMessage, SeenIds } from '../../core/seen-ids.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
@@ -138,11 +138,34 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     if (gate.verdict === 'fail' && options.failOnGate) runtime.exitCode = EXIT.failed;
   };
 
+  /** Drops this run's temp dir; never throws (it runs inside stream callbacks), DIR is untouched either way. */
   const abandon = (): void => {
     if (settled) return;
     settled = true;
     files.destroy();
-    staged.discard();
+    try {
+      staged.discard();
+    } catch (error) {
+      // The next run sweeps a dead run's temp dir; say where it is meanwhile.
+      runtime.log.warn(`cannot remove ${staged.path}: ${fileErrorReason(error)}`);
+    }
+  };
+
+  /** At the end of input: write the report and swap DIR in, or leave DIR as it was after an interruption. */
+  const settle = async (): Promise<void> => {
+    await afterPendingSignals();
+    if (runtime.stopSignal.aborted) {
+      abandon();
+      runtime.log.warn(`interrupted: ${staged.target} left as it was`);
+      return;
+    }
+    try {
+      await finish();
+      settled = true;
+    } catch (error) {
+      abandon();
+      throw error;
+    }
   };
 
   const sink = new Writable({
@@ -157,23 +180,10 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
     },
     final(callback) {
-      void afterPendingSignals().then(() => {
-        if (runtime.stopSignal.aborted) {
-          abandon();
-          runtime.log.warn(`interrupted: ${staged.target} left as it was`);
-          return callback();
-        }
-        finish().then(
-          () => {
-            settled = true;
-            callback();
-          },
-          (error: unknown) => {
-            abandon();
-            callback(asWriteError(staged.target, error) as Error);
-          },
-        );
-      });
+      settle().then(
+        () => callback(),
+        (error: unknown) => callback(asWriteError(staged.target, error) as Error),
+      );
     },
     destroy(error, callback) {
       abandon();
