@@ -37,7 +37,7 @@ describe('td report cleanup', () => {
       const sink = createReportSink(ReportOptionsSchema.parse({ out }), test.runtime);
       fault.rmPathIncludes = '.td-tmp-';
       test.stop.abort();
-      const items = [scoredRecord({ id: 'a' })].map((record, i) => ({ record, source: '<test>', line: i + 1 }));
+      const items = [scoredRecord()].map((record, i) => ({ record, source: '<test>', line: i + 1 }));
       await pipeline(Readable.from(items, { objectMode: true }), sink);
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
