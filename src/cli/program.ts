@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../core/exit-codes.js';
 import { Redactor } from '../core/redact.js';
-import { TdError } from '../core/td-error.js';
+import { errorMessage, TdError } from '../core/td-error.js';
 import { INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from './common-options.js';
 import { STAGES } from './registry.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
@@ -27,7 +27,7 @@ export function reportError(command: string, error: unknown): number {
     process.stderr.write(redactor.apply(`${command}: ${error.message}`) + '\n');
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const stack = process.env.TD_DEBUG && error instanceof Error ? `\n${error.stack}` : ' (set TD_DEBUG=1 for a stack trace)';
   process.stderr.write(redactor.apply(`${command}: internal error: ${message}${stack}`) + '\n');
   return EXIT.software;

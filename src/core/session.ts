@@ -1,6 +1,7 @@
 import type { ErrorSink } from './errors-sink.js';
 import type { Logger } from './logger.js';
 import type { Failure } from './outcome.js';
+import { recordId } from './record-checks.js';
 import type { Redactor } from './redact.js';
 import { StageStats } from './stats.js';
 
@@ -116,12 +117,4 @@ export class StageRuntime {
       ...payload,
     });
   }
-}
-
-function recordId(record: unknown): string | undefined {
-  if (record !== null && typeof record === 'object' && 'id' in record) {
-    const id = (record as { id: unknown }).id;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
 }

@@ -5,10 +5,10 @@ import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js'
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { fileError, fileErrorReason } from '../../core/file-error.js';
-import { duplicateIdMessage, SeenIds } from '../../core/seen-ids.js';
+import type { Failure } from '../../core/outcome.js';
+import { internalFailure, schemaFailure, UniqueIds } from '../../core/record-checks.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
-import { formatZodError } from '../../core/zod-format.js';
 import { BatchedFiles } from './batched-files.js';
 import { decideGate, signed, type Gate } from './gate.js';
 import type { ReportOptions } from './options.js';
@@ -66,36 +66,30 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
   );
   const stats = new ReportStats(options.tableRows);
-  const seen = new SeenIds();
+  const ids = new UniqueIds();
   const redactor = runtime.session.redactor;
   let longestExport = 0;
   let result: ReportResult | undefined;
   let settled = false;
 
+  /** The stage adapter's checks (contract, one vote per id, a bug kept on its record), then the record's bucket. */
   const handle = (item: Item): void => {
+    runtime.stats.in++;
+    const failure = schemaFailure(ScoredRecordSchema, item.record) ?? ids.check(item.record) ?? sortRecordSafely(item.record as ScoredRecord);
+    if (failure) runtime.reject(failure, item, { record: item.record });
+  };
+
+  const sortRecordSafely = (record: ScoredRecord): Failure | undefined => {
     try {
-      sortRecord(item);
+      sortRecord(record);
+      return undefined;
     } catch (error) {
-      // A bug must not kill the run or lose the record: it goes to the errors file like any failure.
-      const message = error instanceof Error ? error.message : String(error);
-      runtime.reject({ kind: 'rejected', reason: 'internal', message: `td report failed unexpectedly: ${message}` }, item, { record: item.record });
+      return internalFailure(runtime.stage, error);
     }
   };
 
-  const sortRecord = (item: Item): void => {
-    runtime.stats.in++;
-    const checked = ScoredRecordSchema.safeParse(item.record, { reportInput: true });
-    if (!checked.success) {
-      runtime.reject({ kind: 'invalid', reason: 'schema', message: formatZodError(checked.error) }, item, { record: item.record });
-      return;
-    }
-    // The original object, not zod's copy: unknown fields and key order stay as they were.
-    const record = item.record as ScoredRecord;
-    if (!seen.add(record.id)) {
-      // One turn, one vote: a repeated id (e.g. two runs' outputs concatenated) would count twice in the gate.
-      runtime.reject({ kind: 'invalid', reason: 'duplicate-id', message: duplicateIdMessage(record.id) }, item, { record: item.record });
-      return;
-    }
+  /** `record` is the original object, not zod's copy: unknown fields and key order stay as they were. */
+  const sortRecord = (record: ScoredRecord): void => {
     const outcome: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
     const clean = withoutVolatile(record);
     if (outcome === 'final') {
