@@ -23,6 +23,11 @@ export interface ProcessPlan {
   name: string;
   common: CommonOptions;
   /**
+   * The session's redactor. Pass one to print a fatal error with it afterwards: by then it knows the
+   * secrets the stages registered (keys from `--api-key-env` or `.env`). @default Redactor.fromEnv()
+   */
+  redactor?: Redactor;
+  /**
    * Builds the chain. Configuration errors (a missing key, a bad file) are thrown from here, before any
    * input is read. `stageLog(stage)` gives a stage its own `td <stage>` lines on the process's stderr.
    */
@@ -42,7 +47,7 @@ export function isBrokenPipe(error: unknown): boolean {
  */
 export async function runProcess(plan: ProcessPlan): Promise<number> {
   const { common } = plan;
-  const redactor = Redactor.fromEnv();
+  const redactor = plan.redactor ?? Redactor.fromEnv();
   // Log lines go straight to stderr, or through live progress while it is shown (so they do not tear the bars).
   let writeLog = (text: string): void => void process.stderr.write(text);
   const logStream = { write: (text: string) => writeLog(text) } as unknown as NodeJS.WritableStream;

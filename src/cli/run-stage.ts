@@ -3,6 +3,7 @@ import { Readable, type Duplex, type Writable } from 'node:stream';
 import { z } from 'zod';
 import { EXIT } from '../core/exit-codes.js';
 import { fileError } from '../core/file-error.js';
+import type { Redactor } from '../core/redact.js';
 import type { Item, StageRuntime } from '../core/session.js';
 import { createStageStream } from '../core/stage-stream.js';
 import { TdError } from '../core/td-error.js';
@@ -58,12 +59,13 @@ export function jsonlOutput(common: CommonOptions): Writable {
  * Runs one stage as a command: JSONL (or the stage's own source) in, JSONL (or the stage's own sink)
  * out, with the process behaviour every command shares (`runProcess`). Returns the exit code.
  */
-export async function runStageCommand(spec: StageSpec, values: Record<string, unknown>): Promise<number> {
+export async function runStageCommand(spec: StageSpec, values: Record<string, unknown>, redactor?: Redactor): Promise<number> {
   const common: CommonOptions = parseFlags(CommonOptionsSchema, values, [...spec.flags, ...COMMON_FLAGS]);
   const options = parseFlags(spec.options, values, spec.flags);
   return runProcess({
     name: `td ${spec.name}`,
     common,
+    ...(redactor === undefined ? {} : { redactor }),
     build: async (session) => {
       if (spec.kind !== 'source') assertReadable(common.input);
       const runtime = session.forStage(spec.name);

@@ -57,7 +57,7 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
         const where = fd === undefined ? 'counted in the summary' : `written to ${options.path}`;
         options.log.line(`td ${entry.stage}: further '${entry.reason}' failures are ${where} only`);
       }
-      if (fd !== undefined) writeSync(fd, options.redactor.apply(JSON.stringify(entry)) + '\n');
+      if (fd !== undefined) writeSync(fd, entryLine(entry, options.redactor) + '\n');
     },
     close() {
       // A record aborted after the run ended (its stage torn down when the reader went away) may still
@@ -67,6 +67,23 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
       fd = undefined;
     },
   };
+}
+
+/** The fields that carry the input itself, to replay it: data, not td's words. */
+const REPLAY_FIELDS: ReadonlySet<string> = new Set(['raw', 'rawBytes', 'record']);
+
+/**
+ * One entry as JSON, keys in their order. td's own words (the message, which may quote a server's
+ * reply) get the full redactor; the replay fields only lose the known secret values: a history that
+ * legitimately holds `sk-...` text must replay as it was read.
+ */
+function entryLine(entry: ErrorEntry, redactor: Redactor): string {
+  const words: Record<string, unknown> = {};
+  const replay: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) (REPLAY_FIELDS.has(key) ? replay : words)[key] = value;
+  const head = redactor.apply(JSON.stringify(words));
+  if (Object.keys(replay).length === 0) return head;
+  return `${head.slice(0, -1)},${redactor.applyKnown(JSON.stringify(replay).slice(1))}`;
 }
 
 /** Opens `--errors` at start-up: a path that cannot be written is a one-line error (exit 73) before any input is read. */

@@ -69,6 +69,19 @@ describe('td process behaviour', () => {
     expect([intoDirectory.code, intoDirectory.stderr]).toEqual([73, `td validate: cannot write output ${tmp}: is a directory\n`]);
   });
 
+  it('masks a key named by --api-key-env or read from ./.env in a fatal error line', async () => {
+    const secret = 'not-in-the-environment-4242';
+    const output = join(tmp, 'no-such-dir', secret, 'out.jsonl');
+    const input = join(tmp, 'one.jsonl');
+    writeFileSync(input, jsonl([turnRecord()]));
+    const named = await runCli(['king', '--api-key-env', 'TD_TEST_KEY', '--no-cache', '-i', input, '-o', output], { env: { TD_TEST_KEY: secret } });
+    expect([named.code, named.stderr]).toEqual([73, `td king: cannot write output ${output.replace(secret, '[REDACTED]')}: no such file or directory\n`]);
+    const cwd = mkdtempSync(join(tmpdir(), 'td-dotenv-'));
+    writeFileSync(join(cwd, '.env'), `CHUTES_API_KEY=${secret}\n`);
+    const fromFile = await runCli(['king', '--no-cache', '-i', input, '-o', output], { cwd, env: { CHUTES_API_KEY: undefined } });
+    expect([fromFile.code, fromFile.stderr]).toEqual([73, `td king: cannot write output ${output.replace(secret, '[REDACTED]')}: no such file or directory\n`]);
+  });
+
   it('exits 73 with one line when the errors file cannot be created', async () => {
     const errors = join(tmp, 'no-such-dir', 'errors.jsonl');
     const result = await runCli(['validate', '--errors', errors], { input: 'null\n' });
