@@ -60,6 +60,7 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
   let chain: StageChain | undefined;
   let progress: Progress | undefined;
   let brokenPipe = false;
+  let failure: { error: unknown } | undefined;
   try {
     chain = await plan.build(session, (stage) => (`td ${stage}` === plan.name ? log : logFor(`td ${stage}`)));
     const live = startProgress(
@@ -71,13 +72,15 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
     await pipeline(chain.streams);
   } catch (error) {
     if (isBrokenPipe(error)) brokenPipe = true;
-    else throw error;
+    else failure = { error };
   } finally {
     await progress?.stop();
     writeLog = (text) => void process.stderr.write(text);
     guard.dispose();
     await session.close();
   }
+  // A configuration error (thrown while building): nothing ran, there is nothing to sum up.
+  if (failure && chain === undefined) throw failure.error;
   const interrupted = guard.interruptedBy();
   // The reader going away is no failure (td ... | head), unless Ctrl-C took the reader and us down together.
   if (brokenPipe || chain === undefined) return interrupted ? exitCodeForSignal(interrupted) : EXIT.ok;
@@ -90,6 +93,9 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
       log.line(`td ${runtime.stage}: ${runtime.stats.summary()}${where}`);
     }
   }
+  // A run that failed part-way (the Hub went away, a stage broke) still says what it did and where its
+  // rejected records went, before the fatal line.
+  if (failure) throw failure.error;
   if (interrupted) return exitCodeForSignal(interrupted);
   const code = exitCodeFor(kinds);
   // With no failed record, a stage's own verdict decides (td report --fail-on-gate).

@@ -107,7 +107,8 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     } else {
       files.add(outcome, redactor.applyKnown(JSON.stringify(clean)) + '\n');
     }
-    if (outcome !== 'parse-fail') runtime.stats.out++;
+    // Every valid record is written to one bucket file (parse-fail.jsonl too), so the summary balances: in = out + failed.
+    runtime.stats.out++;
     const row = turnRow(record, outcome);
     stats.observe(record, row);
     files.add('turns', redactor.applyKnown(JSON.stringify(row)) + '\n');
