@@ -1,7 +1,7 @@
 import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../core/exit-codes.js';
 import { Redactor } from '../core/redact.js';
-import { TdError } from '../core/td-error.js';
+import { errorMessage, TdError } from '../core/td-error.js';
 import { INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from './common-options.js';
 import { STAGES } from './registry.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
@@ -20,14 +20,17 @@ function flagsFor(spec: StageSpec): FlagSpec[] {
   return [...spec.flags, ...io, ...PROCESS_FLAGS];
 }
 
-/** Prints an error as one line on stderr (never a stack, unless TD_DEBUG is set) and returns the exit code. */
-export function reportError(command: string, error: unknown): number {
-  const redactor = Redactor.fromEnv();
+/**
+ * Prints an error as one line on stderr (never a stack, unless TD_DEBUG is set) and returns the exit
+ * code. `redactor` is the command's session redactor when there is one: it also knows the keys read
+ * from `--api-key-env` and `.env`, which the environment alone does not name.
+ */
+export function reportError(command: string, error: unknown, redactor = Redactor.fromEnv()): number {
   if (error instanceof TdError) {
     process.stderr.write(redactor.apply(`${command}: ${error.message}`) + '\n');
     return error.exitCode;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   const stack = process.env.TD_DEBUG && error instanceof Error ? `\n${error.stack}` : ' (set TD_DEBUG=1 for a stack trace)';
   process.stderr.write(redactor.apply(`${command}: internal error: ${message}${stack}`) + '\n');
   return EXIT.software;
@@ -49,10 +52,11 @@ export function buildProgram(version: string): Command {
       // commander passes the positional argument (if any) first, then the option values.
       const values = { ...(args[spec.argument ? 1 : 0] as Record<string, unknown>) };
       if (spec.argument) values[spec.argument.key] = args[0];
+      const redactor = Redactor.fromEnv();
       try {
-        process.exitCode = await runStageCommand(spec, values);
+        process.exitCode = await runStageCommand(spec, values, redactor);
       } catch (error) {
-        process.exitCode = reportError(`td ${spec.name}`, error);
+        process.exitCode = reportError(`td ${spec.name}`, error, redactor);
       }
     });
   }
@@ -65,10 +69,11 @@ export function buildProgram(version: string): Command {
   for (const flag of COMMON_FLAGS) addFlag(run, flag);
   run.addOption(new Option(SET_FLAG.flags, SET_FLAG.description).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]));
   run.action(async (file: string, values: Record<string, unknown>) => {
+    const redactor = Redactor.fromEnv();
     try {
-      process.exitCode = await runPipelineCommand(file, values);
+      process.exitCode = await runPipelineCommand(file, values, redactor);
     } catch (error) {
-      process.exitCode = reportError('td run', error);
+      process.exitCode = reportError('td run', error, redactor);
     }
   });
   return program;

@@ -1,3 +1,4 @@
+import type { Redactor } from '../core/redact.js';
 import { composePipeline } from '../pipeline/compose.js';
 import { loadPipeline } from '../pipeline/pipeline-file.js';
 import { COMMON_FLAGS } from './run-stage.js';
@@ -11,7 +12,7 @@ export const SET_FLAG = { flags: '--set <table.key=value>', description: 'overri
  * `td run FILE`: the stages a pipeline file names, composed in one process (see docs/run.md). The
  * common flags (`--errors`, `--quiet`, `--grace`, ...) override the file's `[run]` table.
  */
-export async function runPipelineCommand(file: string, values: Record<string, unknown>): Promise<number> {
+export async function runPipelineCommand(file: string, values: Record<string, unknown>, redactor?: Redactor): Promise<number> {
   const { set, ...flags } = values;
   const flagNames = Object.fromEntries(COMMON_FLAGS.map((flag) => [flag.key, /--[a-z0-9-]+/.exec(flag.flags)![0]]));
   const pipeline = loadPipeline(file, STAGES, { sets: (set as string[] | undefined) ?? [], flags, flagNames });
@@ -19,6 +20,7 @@ export async function runPipelineCommand(file: string, values: Record<string, un
   return runProcess({
     name: 'td run',
     common,
+    ...(redactor === undefined ? {} : { redactor }),
     build: (session, stageLog) => composePipeline(pipeline, session, stageLog),
   });
 }

@@ -23,6 +23,11 @@ export interface ProcessPlan {
   name: string;
   common: CommonOptions;
   /**
+   * The session's redactor. Pass one to print a fatal error with it afterwards: by then it knows the
+   * secrets the stages registered (keys from `--api-key-env` or `.env`). @default Redactor.fromEnv()
+   */
+  redactor?: Redactor;
+  /**
    * Builds the chain. Configuration errors (a missing key, a bad file) are thrown from here, before any
    * input is read. `stageLog(stage)` gives a stage its own `td <stage>` lines on the process's stderr.
    */
@@ -42,18 +47,20 @@ export function isBrokenPipe(error: unknown): boolean {
  */
 export async function runProcess(plan: ProcessPlan): Promise<number> {
   const { common } = plan;
-  const redactor = Redactor.fromEnv();
+  const redactor = plan.redactor ?? Redactor.fromEnv();
   // Log lines go straight to stderr, or through live progress while it is shown (so they do not tear the bars).
   let writeLog = (text: string): void => void process.stderr.write(text);
   const logStream = { write: (text: string) => writeLog(text) } as unknown as NodeJS.WritableStream;
   const logFor = (prefix: string): Logger => createLogger({ redactor, quiet: common.quiet, prefix, stream: logStream });
   const log = logFor(plan.name);
-  const guard = guardProcess(log, common.grace);
+  // Opened before the signal handlers go in: an errors file that cannot be written ends the command here (73).
   const errors = createErrorSink({ log, redactor, ...(common.errors === undefined ? {} : { path: common.errors }) });
+  const guard = guardProcess(log, common.grace);
   const session = new Session(log, errors, redactor, guard.stop.signal, guard.abort.signal);
   let chain: StageChain | undefined;
   let progress: Progress | undefined;
   let brokenPipe = false;
+  let failure: { error: unknown } | undefined;
   try {
     chain = await plan.build(session, (stage) => (`td ${stage}` === plan.name ? log : logFor(`td ${stage}`)));
     const live = startProgress(
@@ -65,13 +72,15 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
     await pipeline(chain.streams);
   } catch (error) {
     if (isBrokenPipe(error)) brokenPipe = true;
-    else throw error;
+    else failure = { error };
   } finally {
     await progress?.stop();
     writeLog = (text) => void process.stderr.write(text);
     guard.dispose();
     await session.close();
   }
+  // A configuration error (thrown while building): nothing ran, there is nothing to sum up.
+  if (failure && chain === undefined) throw failure.error;
   const interrupted = guard.interruptedBy();
   // The reader going away is no failure (td ... | head), unless Ctrl-C took the reader and us down together.
   if (brokenPipe || chain === undefined) return interrupted ? exitCodeForSignal(interrupted) : EXIT.ok;
@@ -84,6 +93,9 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
       log.line(`td ${runtime.stage}: ${runtime.stats.summary()}${where}`);
     }
   }
+  // A run that failed part-way (the Hub went away, a stage broke) still says what it did and where its
+  // rejected records went, before the fatal line.
+  if (failure) throw failure.error;
   if (interrupted) return exitCodeForSignal(interrupted);
   const code = exitCodeFor(kinds);
   // With no failed record, a stage's own verdict decides (td report --fail-on-gate).

@@ -1,7 +1,9 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { Readable, type Duplex, type Writable } from 'node:stream';
 import { z } from 'zod';
 import { EXIT } from '../core/exit-codes.js';
+import { fileError } from '../core/file-error.js';
+import type { Redactor } from '../core/redact.js';
 import type { Item, StageRuntime } from '../core/session.js';
 import { createStageStream } from '../core/stage-stream.js';
 import { TdError } from '../core/td-error.js';
@@ -35,10 +37,11 @@ export function assertReadable(path: string | undefined): void {
   if (path === undefined || path === '-') return;
   try {
     accessSync(path, constants.R_OK);
+    // A directory passes the access check and fails only at the first read. Not `isFile()`: a pipe
+    // (`-i <(zcat x.gz)`) or a device is a fine input.
+    if (statSync(path).isDirectory()) throw Object.assign(new Error(`EISDIR: ${path}`), { code: 'EISDIR' });
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : String(code);
-    throw new TdError(`cannot read input ${path}: ${why}`, EXIT.noInput, 'no-input');
+    throw fileError('cannot read input', path, error, EXIT.noInput);
   }
 }
 
@@ -56,12 +59,13 @@ export function jsonlOutput(common: CommonOptions): Writable {
  * Runs one stage as a command: JSONL (or the stage's own source) in, JSONL (or the stage's own sink)
  * out, with the process behaviour every command shares (`runProcess`). Returns the exit code.
  */
-export async function runStageCommand(spec: StageSpec, values: Record<string, unknown>): Promise<number> {
+export async function runStageCommand(spec: StageSpec, values: Record<string, unknown>, redactor?: Redactor): Promise<number> {
   const common: CommonOptions = parseFlags(CommonOptionsSchema, values, [...spec.flags, ...COMMON_FLAGS]);
   const options = parseFlags(spec.options, values, spec.flags);
   return runProcess({
     name: `td ${spec.name}`,
     common,
+    ...(redactor === undefined ? {} : { redactor }),
     build: async (session) => {
       if (spec.kind !== 'source') assertReadable(common.input);
       const runtime = session.forStage(spec.name);
@@ -76,7 +80,8 @@ async function buildStreams(spec: StageSpec, options: unknown, common: CommonOpt
   switch (spec.kind) {
     case 'transform': {
       const stage = await spec.create(options, runtime);
-      return [jsonlInput(common, runtime), createStageStream(stage, runtime), jsonlOutput(common)];
+      const output = jsonlOutput(common);
+      return [jsonlInput(common, runtime), createStageStream(stage, runtime), output];
     }
     case 'source':
       return [sourceStream(await spec.create(options, runtime), runtime), jsonlOutput(common)];

@@ -1,4 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { EXIT } from './exit-codes.js';
+import { fileError } from './file-error.js';
 import type { FailureKind } from './outcome.js';
 import type { Logger } from './logger.js';
 import type { Redactor } from './redact.js';
@@ -43,7 +45,7 @@ export interface ErrorSinkOptions {
  * several td processes in one unix pipe can share one errors file and a crash never leaves half a line.
  */
 export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
-  let fd = options.path === undefined ? undefined : openSync(options.path, 'a');
+  let fd = options.path === undefined ? undefined : openErrorsFile(options.path);
   const printed = new Map<string, number>();
   return {
     report(entry) {
@@ -55,7 +57,7 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
         const where = fd === undefined ? 'counted in the summary' : `written to ${options.path}`;
         options.log.line(`td ${entry.stage}: further '${entry.reason}' failures are ${where} only`);
       }
-      if (fd !== undefined) writeSync(fd, options.redactor.apply(JSON.stringify(entry)) + '\n');
+      if (fd !== undefined) writeSync(fd, entryLine(entry, options.redactor) + '\n');
     },
     close() {
       // A record aborted after the run ended (its stage torn down when the reader went away) may still
@@ -65,6 +67,32 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
       fd = undefined;
     },
   };
+}
+
+/** The fields that carry the input itself, to replay it: data, not td's words. */
+const REPLAY_FIELDS: ReadonlySet<string> = new Set(['raw', 'rawBytes', 'record']);
+
+/**
+ * One entry as JSON, keys in their order. td's own words (the message, which may quote a server's
+ * reply) get the full redactor; the replay fields only lose the known secret values: a history that
+ * legitimately holds `sk-...` text must replay as it was read.
+ */
+function entryLine(entry: ErrorEntry, redactor: Redactor): string {
+  const words: Record<string, unknown> = {};
+  const replay: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(entry)) (REPLAY_FIELDS.has(key) ? replay : words)[key] = value;
+  const head = redactor.apply(JSON.stringify(words));
+  if (Object.keys(replay).length === 0) return head;
+  return `${head.slice(0, -1)},${redactor.applyKnown(JSON.stringify(replay).slice(1))}`;
+}
+
+/** Opens `--errors` at start-up: a path that cannot be written is a one-line error (exit 73) before any input is read. */
+function openErrorsFile(path: string): number {
+  try {
+    return openSync(path, 'a');
+  } catch (error) {
+    throw fileError('cannot write errors file', path, error, EXIT.cantCreate);
+  }
 }
 
 /** Cuts an over-long raw line so one bad 60 MB line cannot make a 60 MB errors entry. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { EXIT } from './exit-codes.js';
-import { TdError } from './td-error.js';
+import { fileError } from './file-error.js';
 
 /**
  * Reads `--exclude FILE` (td sample and td king): one instance id per line; blank lines and `#`
@@ -11,9 +11,7 @@ export function readExcludeList(path: string): Set<string> {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (code ?? (error as Error).message);
-    throw new TdError(`--exclude: cannot read ${path}: ${why}`, EXIT.noInput, 'no-input');
+    throw fileError('--exclude: cannot read', path, error, EXIT.noInput);
   }
   const ids = new Set<string>();
   for (const line of text.split(/\r?\n/)) {

@@ -29,9 +29,3 @@ export function ok<R>(record: R): Outcome<R> {
 export function fail(kind: FailureKind, reason: string, message: string): Outcome<never> {
   return { ok: false, failure: { kind, reason, message } };
 }
-
-/** Turns anything thrown into a transient failure: used only at the edge of code we do not own. */
-export function failureFromError(error: unknown, reason = 'internal'): Failure {
-  const message = error instanceof Error ? error.message : String(error);
-  return { kind: reason === 'internal' ? 'rejected' : 'transient', reason, message };
-}

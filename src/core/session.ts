@@ -1,6 +1,7 @@
 import type { ErrorSink } from './errors-sink.js';
 import type { Logger } from './logger.js';
 import type { Failure } from './outcome.js';
+import { recordId } from './record-checks.js';
 import type { Redactor } from './redact.js';
 import { StageStats } from './stats.js';
 
@@ -47,10 +48,25 @@ export class Session {
     this.closers.push(closer);
   }
 
+  /**
+   * Runs every closer (in reverse order) and closes the errors file, even when a closer throws: one
+   * failing resource must not leave the others open. The first error is thrown once all have run.
+   */
   async close(): Promise<void> {
-    for (const closer of this.closers.reverse()) await closer();
-    this.closers.length = 0;
-    this.errors.close();
+    const closers = this.closers.splice(0).reverse();
+    let failure: { error: unknown } | undefined;
+    try {
+      for (const closer of closers) {
+        try {
+          await closer();
+        } catch (error) {
+          failure ??= { error };
+        }
+      }
+    } finally {
+      this.errors.close();
+    }
+    if (failure) throw failure.error;
   }
 
   /** A stage's runtime; `log` gives the stage lines of its own (e.g. prefixed `td king` inside `td run`). */
@@ -101,12 +117,4 @@ export class StageRuntime {
       ...payload,
     });
   }
-}
-
-function recordId(record: unknown): string | undefined {
-  if (record !== null && typeof record === 'object' && 'id' in record) {
-    const id = (record as { id: unknown }).id;
-    if (typeof id === 'string') return id;
-  }
-  return undefined;
 }

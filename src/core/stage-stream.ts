@@ -2,10 +2,9 @@ import type { Duplex } from 'node:stream';
 import { iterableDuplex } from './iterable-duplex.js';
 import { fail, type Outcome } from './outcome.js';
 import { orderedMap } from './ordered-map.js';
-import { duplicateIdMessage, SeenIds } from './seen-ids.js';
+import { internalFailure, schemaFailure, UniqueIds } from './record-checks.js';
 import type { Item, JsonObject, StageRuntime } from './session.js';
 import type { StageContext, TransformStage } from './stage.js';
-import { formatZodError } from './zod-format.js';
 
 interface Done {
   item: Item;
@@ -31,10 +30,8 @@ export async function* runStage<I, O>(
   const stats = runtime.stats;
   const process = async (item: Item): Promise<Done> => {
     stats.in++;
-    const checked = stage.input.safeParse(item.record, { reportInput: true });
-    if (!checked.success) {
-      return { item, outcome: fail('invalid', 'schema', formatZodError(checked.error)) };
-    }
+    const invalid = schemaFailure(stage.input, item.record);
+    if (invalid) return { item, outcome: { ok: false, failure: invalid } };
     if (signal.aborted) return { item, outcome: fail('transient', 'interrupted', 'not started: the run was interrupted') };
     stats.inFlight++;
     const ctx: StageContext = { signal, source: item.source, line: item.line, runtime };
@@ -42,36 +39,27 @@ export async function* runStage<I, O>(
       // The original object is passed on, not zod's copy: unknown fields and key order stay as they were.
       return { item, outcome: await stage.run(item.record as I, ctx) };
     } catch (error) {
-      // A core must not throw; if one does, that is a bug, reported on the record rather than killing the run.
-      const message = error instanceof Error ? error.message : String(error);
-      return { item, outcome: fail('rejected', 'internal', `td ${runtime.stage} failed unexpectedly: ${message}`) };
+      return { item, outcome: { ok: false, failure: internalFailure(runtime.stage, error) } };
     } finally {
       stats.inFlight--;
     }
   };
 
-  const seen = new SeenIds();
+  const ids = new UniqueIds();
   try {
     const options = { concurrency: stage.concurrency, ...(stage.readAhead === undefined ? {} : { readAhead: stage.readAhead }) };
     for await (const { item, outcome } of orderedMap(items, process, options)) {
-      const id = outcome.ok ? idOf(item.record) : undefined;
-      if (id !== undefined && !seen.add(id)) {
-        runtime.reject({ kind: 'invalid', reason: 'duplicate-id', message: duplicateIdMessage(id) }, item, { record: item.record });
+      const failure = outcome.ok ? ids.check(item.record) : outcome.failure;
+      if (failure) {
+        runtime.reject(failure, item, { record: item.record });
       } else if (outcome.ok) {
         stats.out++;
         yield { record: outcome.record as O & JsonObject, source: item.source, line: item.line };
-      } else {
-        runtime.reject(outcome.failure, item, { record: item.record });
       }
     }
   } finally {
     await stage.close?.();
   }
-}
-
-function idOf(record: unknown): string | undefined {
-  const id = (record as { id?: unknown } | null)?.id;
-  return typeof id === 'string' ? id : undefined;
 }
 
 /**

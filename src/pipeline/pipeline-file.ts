@@ -3,6 +3,7 @@ import { parse, TomlError } from 'smol-toml';
 import { CommonOptionsSchema, type CommonOptions } from '../cli/common-options.js';
 import type { StageSpec } from '../cli/stage-spec.js';
 import { EXIT } from '../core/exit-codes.js';
+import { fileError } from '../core/file-error.js';
 import { TdError } from '../core/td-error.js';
 import { endpointOptionShape } from '../llm/endpoint-options.js';
 import { originLabel, parseAssigned, type Assigned, type SettingProblem } from './assigned-options.js';
@@ -71,9 +72,7 @@ function readPipelineText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'is a directory' : String(code);
-    throw new TdError(`cannot read pipeline file ${file}: ${why}`, EXIT.noInput, 'no-input');
+    throw fileError('cannot read pipeline file', file, error, EXIT.noInput);
   }
 }
 

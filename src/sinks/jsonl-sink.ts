@@ -1,5 +1,7 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { EXIT } from '../core/exit-codes.js';
+import { fileError } from '../core/file-error.js';
 import type { Item } from '../core/session.js';
 
 export interface JsonlSinkOptions {
@@ -16,11 +18,21 @@ export interface JsonlSinkOptions {
  * and its errors (EPIPE when the reader went away) end this stream instead of crashing the process.
  */
 export function createJsonlSink(options: JsonlSinkOptions = {}): Writable {
-  const toStdout = options.path === undefined || options.path === '-';
-  const destination: NodeJS.WritableStream & { destroyed?: boolean } = toStdout
-    ? process.stdout
-    : createWriteStream(options.path!, { highWaterMark: 1 << 20 });
-  return createJsonlWriter(destination, { ...options, end: !toStdout });
+  const path = options.path === '-' ? undefined : options.path;
+  const destination = path === undefined ? process.stdout : createWriteStream(path, { fd: openOutput(path), highWaterMark: 1 << 20 });
+  return createJsonlWriter(destination, { ...options, end: path !== undefined });
+}
+
+/**
+ * Opens the output file now, not when the stream gets round to it: a path that cannot be written is a
+ * one-line error (exit 73) before any input is read, not a stream error in the middle of the run.
+ */
+function openOutput(path: string): number {
+  try {
+    return openSync(path, 'w');
+  } catch (error) {
+    throw fileError('cannot write output', path, error, EXIT.cantCreate);
+  }
 }
 
 export interface JsonlWriterOptions {
@@ -97,7 +109,15 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
       });
     },
     destroy(error, callback) {
-      if (end && !(destination as { destroyed?: boolean }).destroyed) (destination as unknown as Writable).destroy?.();
+      // Destroyed before the end (the source or another stage failed): the records already acknowledged
+      // are still delivered. The pending batch is written while the destination takes data, and a file
+      // is ended, not destroyed, so what it buffered reaches the disk too.
+      const target = destination as NodeJS.WritableStream & { destroyed?: boolean };
+      const healthy = failed === undefined && target.writable && target.destroyed !== true;
+      if (healthy && batch !== '') destination.write(batch);
+      batch = '';
+      if (end && healthy) destination.end();
+      else if (end && target.destroyed !== true) (destination as unknown as Writable).destroy?.();
       callback(error);
     },
   });

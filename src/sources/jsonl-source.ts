@@ -188,7 +188,7 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
     reader.dispose();
     // Stopped early (SIGINT, or the consumer went away): release the file or stdin. Not awaited, since
     // a generator-backed iterator queues return() behind a next() that may wait on an idle stdin.
-    if (!exhausted) void iterator.return?.();
+    if (!exhausted) iterator.return?.().catch(() => undefined);
   }
 }
 

@@ -51,7 +51,42 @@ describe('td process behaviour', () => {
   it('exits 66 with one line when the input file is missing', async () => {
     const result = await runCli(['validate', '-i', join(tmp, 'absent.jsonl')]);
     expect(result.code).toBe(66);
-    expect(result.stderr).toBe(`td validate: cannot read input ${join(tmp, 'absent.jsonl')}: no such file\n`);
+    expect(result.stderr).toBe(`td validate: cannot read input ${join(tmp, 'absent.jsonl')}: no such file or directory\n`);
+  });
+
+  it('exits 66 with one line when the input is a directory, before reading anything', async () => {
+    const result = await runCli(['validate', '-i', tmp]);
+    expect(result.code).toBe(66);
+    expect(result.stderr).toBe(`td validate: cannot read input ${tmp}: is a directory\n`);
+  });
+
+  it('exits 73 with one line when the output file cannot be created', async () => {
+    const output = join(tmp, 'no-such-dir', 'out.jsonl');
+    const result = await runCli(['validate', '-o', output], { input: jsonl([turnRecord()]) });
+    expect(result.code).toBe(73);
+    expect(result.stderr).toBe(`td validate: cannot write output ${output}: no such file or directory\n`);
+    const intoDirectory = await runCli(['validate', '-o', tmp], { input: '' });
+    expect([intoDirectory.code, intoDirectory.stderr]).toEqual([73, `td validate: cannot write output ${tmp}: is a directory\n`]);
+  });
+
+  it('masks a key named by --api-key-env or read from ./.env in a fatal error line', async () => {
+    const secret = 'not-in-the-environment-4242';
+    const output = join(tmp, 'no-such-dir', secret, 'out.jsonl');
+    const input = join(tmp, 'one.jsonl');
+    writeFileSync(input, jsonl([turnRecord()]));
+    const named = await runCli(['king', '--api-key-env', 'TD_TEST_KEY', '--no-cache', '-i', input, '-o', output], { env: { TD_TEST_KEY: secret } });
+    expect([named.code, named.stderr]).toEqual([73, `td king: cannot write output ${output.replace(secret, '[REDACTED]')}: no such file or directory\n`]);
+    const cwd = mkdtempSync(join(tmpdir(), 'td-dotenv-'));
+    writeFileSync(join(cwd, '.env'), `CHUTES_API_KEY=${secret}\n`);
+    const fromFile = await runCli(['king', '--no-cache', '-i', input, '-o', output], { cwd, env: { CHUTES_API_KEY: undefined } });
+    expect([fromFile.code, fromFile.stderr]).toEqual([73, `td king: cannot write output ${output.replace(secret, '[REDACTED]')}: no such file or directory\n`]);
+  });
+
+  it('exits 73 with one line when the errors file cannot be created', async () => {
+    const errors = join(tmp, 'no-such-dir', 'errors.jsonl');
+    const result = await runCli(['validate', '--errors', errors], { input: 'null\n' });
+    expect(result.code).toBe(73);
+    expect(result.stderr).toBe(`td validate: cannot write errors file ${errors}: no such file or directory\n`);
   });
 
   it('exits 0 without a word when the reader goes away (td ... | head -1)', async () => {

@@ -31,4 +31,26 @@ describe('the errors sink', () => {
     expect(lines).toEqual(['<stdin>:1: interrupted: aborted: the run was interrupted (td judge)', '<stdin>:1: interrupted: aborted: the run was interrupted (td judge)']);
     expect(() => sink.close()).not.toThrow();
   });
+
+  it('keeps token-shaped text of the replayed record and raw line, masks it in the message, and masks known secrets everywhere', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-errors-'));
+    dirs.push(dir);
+    const path = join(dir, 'errors.jsonl');
+    const sink = createErrorSink({ path, log: { info() {}, warn() {}, error() {}, line() {} }, redactor: new Redactor(['our-key-123456']) });
+    const data = 'export OPENAI_API_KEY=sk-abcdefghijklmnopqrstuvwx';
+    sink.report({
+      ...entry('a'),
+      error: 'upstream said: Bearer abcdefghijklmnop (key our-key-123456)',
+      raw: `${data} our-key-123456`,
+      record: { id: 'a', messages: [{ role: 'user', content: data }], note: 'our-key-123456' },
+    });
+    sink.close();
+    const written = readFileSync(path, 'utf8');
+    expect(written.endsWith('\n')).toBe(true);
+    const line = JSON.parse(written) as ErrorEntry;
+    expect(Object.keys(line)).toEqual(['stage', 'kind', 'reason', 'source', 'line', 'id', 'error', 'raw', 'record']);
+    expect(line.error).toBe('upstream said: [REDACTED] (key [REDACTED])');
+    expect(line.raw).toBe(`${data} [REDACTED]`);
+    expect(line.record).toEqual({ id: 'a', messages: [{ role: 'user', content: data }], note: '[REDACTED]' });
+  });
 });

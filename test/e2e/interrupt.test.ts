@@ -34,6 +34,9 @@ describe('Ctrl-C on the whole pipe', () => {
       latencyMs: 10,
       script: (request) => {
         if (request.index === interruptAt) interrupt?.();
+        // From the interrupt on, no reply comes: the calls in flight when the grace period ends must be
+        // aborted and recorded so (with 10 ms replies they would all finish within the grace period).
+        if (interruptAt !== undefined && request.index >= interruptAt) return { fault: 'hang' };
         return duel.script(request);
       },
     });
@@ -73,7 +76,8 @@ describe('Ctrl-C on the whole pipe', () => {
     // Calls still in flight when the grace period ended were aborted and recorded so (turns already
     // written into a pipe whose reader stopped are not: a rerun redoes them all anyway).
     const cut = readJsonl(files.errors).filter((e) => e.stage !== 'sample');
-    expect(cut.every((e) => e.kind === 'transient' && e.reason === 'interrupted')).toBe(true);
+    expect(cut.length).toBeGreaterThan(0);
+    expect(cut.filter((e) => e.kind !== 'transient' || e.reason !== 'interrupted')).toEqual([]);
 
     const again = await run();
     expect(again.codes.report, again.stderr.report).toBe(0);

@@ -135,7 +135,7 @@ describe('pipeline files', () => {
     expect(syntax.lines).toEqual([`${syntax.file}:2:9: invalid TOML: invalid value`]);
     const empty = problems('# nothing\n[run]\ngrace = 1\n');
     expect(empty.lines).toEqual([`${empty.file}:1: no stage tables; expected at least one of sample, import, king, challenge, judge, report, validate`]);
-    expect(() => loadPipeline(join(dir, 'missing.toml'), STAGES)).toThrow(new TdError(`cannot read pipeline file ${join(dir, 'missing.toml')}: no such file`, 66, 'no-input'));
+    expect(() => loadPipeline(join(dir, 'missing.toml'), STAGES)).toThrow(new TdError(`cannot read pipeline file ${join(dir, 'missing.toml')}: no such file or directory`, 66, 'no-input'));
   });
 
   it('reads the committed pipelines (their options are valid as they stand)', () => {

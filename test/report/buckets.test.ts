@@ -59,7 +59,9 @@ describe('td report buckets', () => {
     expect(f.invalid + f.final + f.refined + f.defeat + f.parse_fail).toBe(f.read);
     expect([lines('final'), lines('refined'), lines('defeat'), lines('parse-fail')]).toEqual([f.final, f.refined, f.defeat, f.parse_fail]);
     expect(lines('turns')).toBe(f.judged);
-    expect(runtime.stats.out).toBe(f.final + f.refined + f.defeat);
+    // The stage summary balances too: parse-fail turns are written out (to parse-fail.jsonl), like td judge counts them.
+    expect(runtime.stats.out).toBe(f.final + f.refined + f.defeat + f.parse_fail);
+    expect(runtime.stats.out + runtime.stats.failed).toBe(runtime.stats.in);
   });
 
   it('counts a repeated id once: later records with it are rejected as duplicate-id and kept out of every file and the gate', async () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -144,5 +144,22 @@ describe('the Hub token', () => {
     expect((error as TdError).message).toBe('HF_TOKEN (or HUGGINGFACE_API_KEY) is not a Hugging Face token: expected it to start with hf_');
     expect((error as TdError).exitCode).toBe(78);
     expect(hub.requests).toEqual([]);
+  });
+
+  it('is read from ./.env too, like the API key', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'td-dotenv-'));
+    writeFileSync(join(dir, '.env'), `HF_TOKEN=${TOKEN}\n`);
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      const hub = fakeHub();
+      const extensionDir = mkdtempSync(join(tmpdir(), 'td-ext-'));
+      const error = await runSample({ trajectories: 'hf://datasets/o/n/data/*.parquet', prs: FIXTURE_PRS, extensionDir }, { fetch: hub.fetch }).catch((e: unknown) => e);
+      expect((error as TdError).message).toMatch(/^cannot load DuckDB's httpfs extension/);
+      expect(hub.requests.length).toBeGreaterThan(0);
+      expect(hub.requests.every((request) => request.authorization === `Bearer ${TOKEN}`)).toBe(true);
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });

@@ -1,3 +1,7 @@
+import { once } from 'node:events';
+import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { describe, expect, it } from 'vitest';
@@ -7,6 +11,12 @@ import { delay } from '../helpers/session.js';
 
 function items(count: number, size = 10): Item[] {
   return Array.from({ length: count }, (_, n) => ({ record: { n, text: 'x'.repeat(size), nl: 'a\nb' }, source: 's', line: n + 1 }));
+}
+
+/** A source that yields `count` items and then fails, like td sample when the Hub goes away mid-run. */
+async function* failingAfter(count: number): AsyncGenerator<Item> {
+  yield* items(count);
+  throw new Error('hub down');
 }
 
 /** A destination that accepts little at a time, to exercise backpressure. */
@@ -52,6 +62,15 @@ describe('createJsonlWriter', () => {
     // About one gathered batch (~1 MiB) may sit in the destination's buffer, never the whole 6 MB output.
     expect(maxBuffered()).toBeGreaterThan(0);
     expect(maxBuffered()).toBeLessThan(1.5 * 2 ** 20);
+  });
+
+  it('still writes the records it accepted when its source fails mid-run (to a file, which is then closed)', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'td-sink-')), 'out.jsonl');
+    const destination = createWriteStream(path);
+    const closed = once(destination, 'close');
+    await expect(pipeline(Readable.from(failingAfter(5)), createJsonlWriter(destination))).rejects.toThrow('hub down');
+    await closed;
+    expect(readFileSync(path, 'utf8').split('\n').slice(0, -1).map((line) => JSON.parse(line).n)).toEqual([0, 1, 2, 3, 4]);
   });
 
   it('ends with the destination error (e.g. EPIPE) instead of throwing it at the process', async () => {

@@ -117,4 +117,32 @@ describe('decodeJsonl', () => {
     }
     expect(seen).toEqual([0, 1, 2]);
   });
+
+  it('lets go of its input when stopped early without an unhandled rejection if releasing it fails', async () => {
+    const unhandled: unknown[] = [];
+    const onUnhandled = (reason: unknown): void => void unhandled.push(reason);
+    process.on('unhandledRejection', onUnhandled);
+    try {
+      const test = testSession({ stage: 'test' });
+      let released = 0;
+      const input: AsyncIterable<Buffer> = {
+        [Symbol.asyncIterator]: () => ({
+          next: async () => ({ value: Buffer.from('{"n":1}\n'), done: false }),
+          return: () => {
+            released++;
+            return Promise.reject(new Error('cannot release the input'));
+          },
+        }),
+      };
+      const seen: unknown[] = [];
+      for await (const item of decodeJsonl(input, { name: 'f', runtime: test.runtime })) {
+        seen.push(item.record.n);
+        test.stop.abort();
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      expect([seen, released, unhandled]).toEqual([[1], 1, []]);
+    } finally {
+      process.off('unhandledRejection', onUnhandled);
+    }
+  });
 });

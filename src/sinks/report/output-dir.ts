@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { EXIT } from '../../core/exit-codes.js';
+import { fileError } from '../../core/file-error.js';
 import { TdError } from '../../core/td-error.js';
 
 /** Marks a directory as td's to replace: without it, a non-empty `--out` is refused (it could be `~`). */
@@ -38,9 +39,7 @@ function processAlive(pid: number): boolean {
 }
 
 function writeError(what: string, error: unknown): TdError {
-  const code = (error as NodeJS.ErrnoException).code;
-  const why = code === 'EACCES' || code === 'EPERM' ? 'permission denied' : code === 'ENOSPC' ? 'no space left on device' : (error as Error).message;
-  return new TdError(`cannot write ${what}: ${why}`, EXIT.cantCreate, 'cannot-write');
+  return fileError('cannot write', what, error, EXIT.cantCreate);
 }
 
 /** Leftovers of runs that died: returns old copies (for recovery) after deleting dead temp dirs. */

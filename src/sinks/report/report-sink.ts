@@ -4,10 +4,11 @@ import { Writable } from 'node:stream';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
-import { duplicateIdMessage, SeenIds } from '../../core/seen-ids.js';
+import { fileError, fileErrorReason } from '../../core/file-error.js';
+import type { Failure } from '../../core/outcome.js';
+import { internalFailure, schemaFailure, UniqueIds } from '../../core/record-checks.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
-import { formatZodError } from '../../core/zod-format.js';
 import { BatchedFiles } from './batched-files.js';
 import { decideGate, signed, type Gate } from './gate.js';
 import type { ReportOptions } from './options.js';
@@ -39,7 +40,7 @@ export type ReportSink = Writable & {
 function asWriteError(dir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof TdError || typeof code !== 'string') return error;
-  return new TdError(`cannot write ${dir}: ${(error as Error).message}`, EXIT.cantCreate, 'cannot-write');
+  return fileError('cannot write', dir, error, EXIT.cantCreate);
 }
 
 /**
@@ -65,36 +66,30 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
   );
   const stats = new ReportStats(options.tableRows);
-  const seen = new SeenIds();
+  const ids = new UniqueIds();
   const redactor = runtime.session.redactor;
   let longestExport = 0;
   let result: ReportResult | undefined;
   let settled = false;
 
+  /** The stage adapter's checks (contract, one vote per id, a bug kept on its record), then the record's bucket. */
   const handle = (item: Item): void => {
+    runtime.stats.in++;
+    const failure = schemaFailure(ScoredRecordSchema, item.record) ?? ids.check(item.record) ?? sortRecordSafely(item.record as ScoredRecord);
+    if (failure) runtime.reject(failure, item, { record: item.record });
+  };
+
+  const sortRecordSafely = (record: ScoredRecord): Failure | undefined => {
     try {
-      sortRecord(item);
+      sortRecord(record);
+      return undefined;
     } catch (error) {
-      // A bug must not kill the run or lose the record: it goes to the errors file like any failure.
-      const message = error instanceof Error ? error.message : String(error);
-      runtime.reject({ kind: 'rejected', reason: 'internal', message: `td report failed unexpectedly: ${message}` }, item, { record: item.record });
+      return internalFailure(runtime.stage, error);
     }
   };
 
-  const sortRecord = (item: Item): void => {
-    runtime.stats.in++;
-    const checked = ScoredRecordSchema.safeParse(item.record, { reportInput: true });
-    if (!checked.success) {
-      runtime.reject({ kind: 'invalid', reason: 'schema', message: formatZodError(checked.error) }, item, { record: item.record });
-      return;
-    }
-    // The original object, not zod's copy: unknown fields and key order stay as they were.
-    const record = item.record as ScoredRecord;
-    if (!seen.add(record.id)) {
-      // One turn, one vote: a repeated id (e.g. two runs' outputs concatenated) would count twice in the gate.
-      runtime.reject({ kind: 'invalid', reason: 'duplicate-id', message: duplicateIdMessage(record.id) }, item, { record: item.record });
-      return;
-    }
+  /** `record` is the original object, not zod's copy: unknown fields and key order stay as they were. */
+  const sortRecord = (record: ScoredRecord): void => {
     const outcome: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
     const clean = withoutVolatile(record);
     if (outcome === 'final') {
@@ -112,7 +107,8 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     } else {
       files.add(outcome, redactor.applyKnown(JSON.stringify(clean)) + '\n');
     }
-    if (outcome !== 'parse-fail') runtime.stats.out++;
+    // Every valid record is written to one bucket file (parse-fail.jsonl too), so the summary balances: in = out + failed.
+    runtime.stats.out++;
     const row = turnRow(record, outcome);
     stats.observe(record, row);
     files.add('turns', redactor.applyKnown(JSON.stringify(row)) + '\n');
@@ -137,11 +133,34 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     if (gate.verdict === 'fail' && options.failOnGate) runtime.exitCode = EXIT.failed;
   };
 
+  /** Drops this run's temp dir; never throws (it runs inside stream callbacks), DIR is untouched either way. */
   const abandon = (): void => {
     if (settled) return;
     settled = true;
     files.destroy();
-    staged.discard();
+    try {
+      staged.discard();
+    } catch (error) {
+      // The next run sweeps a dead run's temp dir; say where it is meanwhile.
+      runtime.log.warn(`cannot remove ${staged.path}: ${fileErrorReason(error)}`);
+    }
+  };
+
+  /** At the end of input: write the report and swap DIR in, or leave DIR as it was after an interruption. */
+  const settle = async (): Promise<void> => {
+    await afterPendingSignals();
+    if (runtime.stopSignal.aborted) {
+      abandon();
+      runtime.log.warn(`interrupted: ${staged.target} left as it was`);
+      return;
+    }
+    try {
+      await finish();
+      settled = true;
+    } catch (error) {
+      abandon();
+      throw error;
+    }
   };
 
   const sink = new Writable({
@@ -156,23 +175,10 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
     },
     final(callback) {
-      void afterPendingSignals().then(() => {
-        if (runtime.stopSignal.aborted) {
-          abandon();
-          runtime.log.warn(`interrupted: ${staged.target} left as it was`);
-          return callback();
-        }
-        finish().then(
-          () => {
-            settled = true;
-            callback();
-          },
-          (error: unknown) => {
-            abandon();
-            callback(asWriteError(staged.target, error) as Error);
-          },
-        );
-      });
+      settle().then(
+        () => callback(),
+        (error: unknown) => callback(asWriteError(staged.target, error) as Error),
+      );
     },
     destroy(error, callback) {
       abandon();

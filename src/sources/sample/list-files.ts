@@ -2,7 +2,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { datasetInfo, listFiles } from '@huggingface/hub';
 import { EXIT } from '../../core/exit-codes.js';
-import { TdError } from '../../core/td-error.js';
+import { errorMessage, TdError } from '../../core/td-error.js';
 import { formatOf, parseDatasetUri, type HubDatasetUri, type LocalDatasetUri } from './dataset-uri.js';
 import { globToRegExp } from './glob.js';
 import { cacheHubFile } from './hub-cache.js';
@@ -157,7 +157,7 @@ function hubError(flag: string, what: string, error: unknown): TdError {
   const status = (error as { statusCode?: number }).statusCode;
   const cause = (error as { cause?: { code?: string; message?: string } }).cause;
   const because = cause?.code ?? cause?.message;
-  const detail = firstLine(error instanceof Error ? error.message : String(error)) + (because ? ` (${firstLine(because)})` : '');
+  const detail = firstLine(errorMessage(error)) + (because ? ` (${firstLine(because)})` : '');
   const hint =
     status === 401 || status === 403
       ? ' (set HF_TOKEN to a token that can read it)'

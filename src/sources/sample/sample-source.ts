@@ -4,6 +4,7 @@ import { EXIT } from '../../core/exit-codes.js';
 import type { Failure } from '../../core/outcome.js';
 import type { Item, StageRuntime } from '../../core/session.js';
 import { TdError } from '../../core/td-error.js';
+import { sessionEnv } from '../../llm/endpoint.js';
 import { DuckDb } from './duckdb.js';
 import { readExcludeList } from '../../core/exclude-list.js';
 import { firstLine, listDataset, type Dataset, type HubAccess } from './list-files.js';
@@ -21,7 +22,7 @@ const BATCH_ROWS = 256;
 export interface SampleDeps {
   /** Used for the Hub API (listing, pinning revisions, downloads). @default global fetch */
   fetch?: typeof fetch;
-  /** @default the session's environment */
+  /** HF_TOKEN, HUGGINGFACE_API_KEY, TD_DUCKDB_EXTENSION_DIR. @default the session's environment over ./.env */
   env?: NodeJS.ProcessEnv;
 }
 
@@ -45,7 +46,8 @@ export async function createSampleSource(options: SampleOptions, runtime: StageR
 }
 
 async function prepare(options: SampleOptions, runtime: StageRuntime, deps: SampleDeps): Promise<SamplePlan> {
-  const env = deps.env ?? runtime.session.env;
+  // HF_TOKEN may sit in ./.env beside the API key: the stages read one environment.
+  const env = deps.env ?? sessionEnv(runtime.session);
   const accessToken = env.HF_TOKEN || env.HUGGINGFACE_API_KEY || undefined;
   runtime.session.redactor.add(accessToken);
   const usesHub = [options.trajectories, options.prs].some((uri) => /^hf:\/\//i.test(uri));
