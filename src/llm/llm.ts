@@ -67,7 +67,7 @@ export class Llm {
     return this.shared.limiter;
   }
 
-  /** Never throws: a failure after every retry is a value (`transient`, or `rejected` for a request the server refuses as bad). */
+  /** Never throws: a failure after every retry is a value (`transient`; `rejected` for a request the server refuses as bad; `config` for a refused key). */
   async complete(request: LlmRequest, options: { signal?: AbortSignal | undefined } = {}): Promise<LlmResult> {
     const link = this.shared.signals.link(options.signal);
     try {
@@ -244,14 +244,16 @@ const BAD_REQUEST_STATUSES = new Set([400, 413, 422]);
 export const REFUSED_STATUSES = new Set([401, 402, 403]);
 
 /**
- * A request the server rejects as bad, and a bug, are `rejected`: asking again would not help. Everything
- * else left after the retries is `transient` (exit 75; a rerun resumes, since nothing failed is cached):
- * the retryable failures, interruptions, a refused key or an empty balance, a model not found (Chutes
- * answers 404 while a model has no servers).
+ * A request the server rejects as bad, and a bug, are `rejected`: asking again would not help. A refused
+ * key, an empty balance or a missing permission is `config` (exit 78): no rerun helps until the user acts,
+ * so a script that reruns on 75 must not see it. Everything else left after the retries is `transient`
+ * (exit 75; a rerun resumes, since nothing failed is cached): the retryable failures, interruptions, a
+ * model not found (Chutes answers 404 while a model has no servers).
  */
-function failureKind(failure: TransportFailure): FailureKind {
+export function failureKind(failure: TransportFailure): FailureKind {
   if (failure.reason === 'internal') return 'rejected';
   if (failure.status !== undefined && BAD_REQUEST_STATUSES.has(failure.status)) return 'rejected';
+  if (failure.status !== undefined && REFUSED_STATUSES.has(failure.status)) return 'config';
   return 'transient';
 }
 
