@@ -9,7 +9,7 @@ import { readExcludeList } from '../../core/exclude-list.js';
 import { firstLine, listDataset, type Dataset, type HubAccess } from './list-files.js';
 import type { SampleOptions } from './options.js';
 import { PrTable, toPr } from './pr-table.js';
-import { hash32 } from './random.js';
+import { hash32 } from '../../core/seeded-random.js';
 import { assertTrajectoryColumns, countRows, readTrajectoryRows, type TrajectoryRow } from './trajectory-rows.js';
 import { eligibleTurns, parseTrajectory, pickTurns, trajectoryId, turnRecord, type TurnSource } from './trajectory.js';
 import { RowSpace, WindowDraw, type RowRef } from './windows.js';

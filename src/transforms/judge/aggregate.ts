@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { bootstrapLowerBound as coreBootstrap } from '../../core/bootstrap.js';
+import { seedFromKey } from '../../core/seeded-random.js';
 import { DIMENSIONS, type Dimension, type DimensionScores, type Judgement, type Order, type Verdict } from '../../contract/judgement.js';
 import type { JudgeVerdict } from './verdict-schema.js';
 
@@ -127,6 +127,5 @@ function countFlips(parsed: readonly Verdict[]): number {
  */
 export function bootstrapLowerBound(values: readonly number[], resamples: number, seed: string): number {
   if (values.length === 0) throw new RangeError('bootstrapLowerBound needs at least one value');
-  const numericSeed = createHash('sha256').update(`td-judge-bootstrap/1:${seed}`).digest().readUInt32BE(0);
-  return coreBootstrap(values, { resamples, confidence: 0.95, seed: numericSeed })!;
+  return coreBootstrap(values, { resamples, confidence: 0.95, seed: seedFromKey(`td-judge-bootstrap/1:${seed}`) })!;
 }
