@@ -1,4 +1,4 @@
-import { Sfc32 } from '../src/sources/sample/random.js';
+import { Sfc32 } from '../src/core/seeded-random.js';
 
 /**
  * The content of the committed fixtures: a few PRs with ~6 rollouts each, in the real column layout and

@@ -4,3 +4,4 @@ export * from './turn.js';
 export * from './judgement.js';
 export * from './scored.js';
 export * from './meta.js';
+export * from './verdict-sides.js';

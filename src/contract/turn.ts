@@ -33,10 +33,6 @@ export const TurnRecordSchema = z.looseObject({
 });
 export type TurnRecord = z.infer<typeof TurnRecordSchema>;
 
-/** A turn with the blind king's reply. */
-export const KingRecordSchema = TurnRecordSchema.extend({ king: z.string() });
-export type KingRecord = z.infer<typeof KingRecordSchema>;
-
 /** A turn with the challenger's reply (the king may or may not be there yet). */
 export const ChallengerRecordSchema = TurnRecordSchema.extend({ challenger: z.string(), king: z.string().optional() });
 export type ChallengerRecord = z.infer<typeof ChallengerRecordSchema>;

@@ -23,8 +23,12 @@ export const EXIT = {
   interrupted: 130,
 } as const;
 
-/** The most actionable code wins: a rerun can fix transient failures, then bad input, then the rest. */
+/**
+ * The most actionable code wins: a configuration the user must fix first (a rerun cannot help until then),
+ * then transient failures a rerun can fix, then bad input, then the rest.
+ */
 export function exitCodeFor(kinds: ReadonlySet<FailureKind>): number {
+  if (kinds.has('config')) return EXIT.config;
   if (kinds.has('transient')) return EXIT.tempFail;
   if (kinds.has('invalid')) return EXIT.dataError;
   if (kinds.has('rejected')) return EXIT.failed;

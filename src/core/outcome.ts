@@ -9,8 +9,10 @@
  * - `transient`: the world failed (network, rate limit, timeout, interrupted); a rerun resumes it. Exit 75.
  * - `rejected`: the work was done but its result is unusable (a malformed model reply after every attempt). Exit 1.
  * - `filtered`: a rule the user asked for left the record out (`--exclude`, `--reject-leaks`). Exit 0.
+ * - `config`: the setup is wrong and nothing can succeed until the user acts (the endpoint refused the
+ *   API key: 401/402/403). Exit 78, so a retry-on-75 script does not loop on a bad key.
  */
-export type FailureKind = 'invalid' | 'transient' | 'rejected' | 'filtered';
+export type FailureKind = 'invalid' | 'transient' | 'rejected' | 'filtered' | 'config';
 
 export interface Failure {
   kind: FailureKind;

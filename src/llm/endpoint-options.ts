@@ -9,16 +9,23 @@ export const DEFAULT_API_KEY_ENV = 'CHUTES_API_KEY';
 /** The variable that overrides the default base URL. */
 export const BASE_URL_ENV = 'CHUTES_BASE_URL';
 
+/** The model king and challenge ask unless `--model` says otherwise (also one of the default judges). */
+export const DEFAULT_MODEL = 'moonshotai/Kimi-K2.6-TEE';
+
+/** What a base URL must be, for `--base-url` and `CHUTES_BASE_URL` alike. */
+export const HTTP_URL_RULE = `expected an http(s) URL such as ${DEFAULT_BASE_URL}`;
+
+export function isHttpUrl(value: string): boolean {
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:';
+  } catch {
+    return false;
+  }
+}
+
 function httpUrl() {
-  const rule = 'expected an http(s) URL such as https://llm.chutes.ai/v1';
-  return z.string({ error: rule }).refine((value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  }, rule);
+  return z.string({ error: HTTP_URL_RULE }).refine(isHttpUrl, HTTP_URL_RULE);
 }
 
 function envName() {
@@ -86,7 +93,7 @@ export const ENDPOINT_FLAGS: readonly FlagSpec[] = [
 /** Options of the model a stage calls, shared by king and challenge (the judge has its own per judge). */
 export const generationOptionShape = {
   /** Model name as the endpoint knows it. @default moonshotai/Kimi-K2.6-TEE */
-  model: text().default('moonshotai/Kimi-K2.6-TEE'),
+  model: text().default(DEFAULT_MODEL),
   /** `max_tokens` of each request (reasoning included on reasoning models). @default 8192 */
   maxTokens: integer(1).default(8192),
   /** Sampling temperature; omitted from the request when unset (the server's default). */
@@ -96,7 +103,7 @@ export const generationOptionShape = {
 };
 
 export const GENERATION_FLAGS: readonly FlagSpec[] = [
-  { key: 'model', flags: '-m, --model <name>', description: 'model to ask', defaultText: 'moonshotai/Kimi-K2.6-TEE' },
+  { key: 'model', flags: '-m, --model <name>', description: 'model to ask', defaultText: DEFAULT_MODEL },
   { key: 'maxTokens', flags: '--max-tokens <n>', description: 'max_tokens of each request (reasoning included)', defaultText: '8192' },
   { key: 'temperature', flags: '--temperature <t>', description: 'sampling temperature (default: the server\'s)' },
   { key: 'attempts', flags: '--attempts <n>', description: 'requests per record while replies are malformed', defaultText: '3' },

@@ -5,7 +5,7 @@ import { parse as parseDotenv } from 'dotenv';
 import { EXIT } from '../core/exit-codes.js';
 import type { Session } from '../core/session.js';
 import { TdError } from '../core/td-error.js';
-import { BASE_URL_ENV, DEFAULT_BASE_URL, type EndpointOptions } from './endpoint-options.js';
+import { BASE_URL_ENV, DEFAULT_BASE_URL, HTTP_URL_RULE, isHttpUrl, type EndpointOptions } from './endpoint-options.js';
 
 /** Where requests go and with which key: resolved once, before any input is read. */
 export interface Endpoint {
@@ -67,12 +67,5 @@ export function resolveEndpoint(options: EndpointOptions, session: Session, cwd 
 }
 
 function assertUrl(value: string, name: string): void {
-  let ok = false;
-  try {
-    const url = new URL(value);
-    ok = url.protocol === 'http:' || url.protocol === 'https:';
-  } catch {
-    ok = false;
-  }
-  if (!ok) throw new TdError(`${name}: expected an http(s) URL such as https://llm.chutes.ai/v1, got ${JSON.stringify(value)}`, EXIT.config, 'config');
+  if (!isHttpUrl(value)) throw new TdError(`${name}: ${HTTP_URL_RULE}, got ${JSON.stringify(value)}`, EXIT.config, 'config');
 }

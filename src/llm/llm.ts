@@ -37,7 +37,7 @@ interface EndpointShared {
   client: OpenAI;
   limiter: EndpointLimiter;
   /** Single flight: identical requests in flight at once share one call. */
-  inFlight: Map<string, Promise<NetworkOutcome>>;
+  inFlight: Map<string, Flight>;
   /** A 401/402/403 means the account is refused: later calls fail at once instead of each being refused again. */
   refused: TransportFailure | undefined;
   /** Whether the log already said that a Retry-After was capped (said once; the waits are counted). */
@@ -46,6 +46,21 @@ interface EndpointShared {
 }
 
 type NetworkOutcome = { ok: true; reply: Reply; latencyMs: number; retries: number } | { ok: false; failure: Failure; latencyMs: number; retries: number };
+
+/**
+ * One network call shared by the identical requests in flight at once. It runs under its own signal,
+ * not its first caller's: a caller that gives up (its stage torn down, its record aborted) leaves, and
+ * the call is aborted only when the last caller left or the session aborts. Otherwise, in `td run`, a
+ * stage being torn down could fail an identical request of another stage as interrupted.
+ */
+interface Flight {
+  outcome: Promise<NetworkOutcome>;
+  /** Callers still waiting for the outcome. */
+  waiters: number;
+  abort: AbortController;
+}
+
+const INTERRUPTED: Failure = { kind: 'transient', reason: 'interrupted', message: 'aborted: the run was interrupted' };
 
 /**
  * The LLM layer as one stage sees it: `complete()` answers a request from the cache or the endpoint,
@@ -67,7 +82,7 @@ export class Llm {
     return this.shared.limiter;
   }
 
-  /** Never throws: a failure after every retry is a value (`transient`, or `rejected` for a request the server refuses as bad). */
+  /** Never throws: a failure after every retry is a value (`transient`; `rejected` for a request the server refuses as bad; `config` for a refused key). */
   async complete(request: LlmRequest, options: { signal?: AbortSignal | undefined } = {}): Promise<LlmResult> {
     const link = this.shared.signals.link(options.signal);
     try {
@@ -101,15 +116,9 @@ export class Llm {
       // An entry that no longer parses (a stricter parser, a damaged file) is a miss: ask again and overwrite it.
     }
 
-    let joined = true;
-    let pending = this.shared.inFlight.get(key);
-    if (!pending) {
-      joined = false;
-      pending = this.callNetwork(canonical, key, signal);
-      this.shared.inFlight.set(key, pending);
-      void pending.finally(() => this.shared.inFlight.delete(key));
-    }
-    const outcome = await pending;
+    const shared = this.shared.inFlight.get(key);
+    const joined = shared !== undefined;
+    const outcome = await this.waitFor(shared ?? this.startFlight(canonical, key), key, signal);
     if (!outcome.ok) {
       return { ok: false, failure: outcome.failure, meta: this.failedMeta(request, outcome, performance.now() - started) };
     }
@@ -123,6 +132,54 @@ export class Llm {
   /** The end-of-stage line for stderr. */
   totalsLine(): string {
     return llmTotalsLine(this.runtime.stats);
+  }
+
+  /** Starts the network call for `key`, under the session's abort and the flight's own (see {@link Flight}). */
+  private startFlight(request: CanonicalRequest, key: string): Flight {
+    const abort = new AbortController();
+    // Through the fan-out: one listener on the session's signal for all calls, not one per call.
+    const session = this.shared.signals.link(this.runtime.signal);
+    const onSessionAbort = (): void => abort.abort(this.runtime.signal.reason);
+    if (session.signal?.aborted) onSessionAbort();
+    else session.signal?.addEventListener('abort', onSessionAbort, { once: true });
+    const flight = { waiters: 0, abort } as Flight;
+    flight.outcome = this.callNetwork(request, key, abort.signal)
+      .catch((error: unknown): NetworkOutcome => {
+        // callNetwork returns its failures; should it ever throw, that is a bug, reported on the record.
+        const message = this.runtime.session.redactor.apply(`request failed unexpectedly: ${error instanceof Error ? error.message : String(error)}`);
+        return { ok: false, failure: { kind: 'rejected', reason: 'internal', message }, latencyMs: 0, retries: 0 };
+      })
+      .finally(() => {
+        session.release();
+        if (this.shared.inFlight.get(key) === flight) this.shared.inFlight.delete(key);
+      });
+    this.shared.inFlight.set(key, flight);
+    return flight;
+  }
+
+  /**
+   * The flight's outcome for one caller, or `interrupted` as soon as the caller's signal aborts. The
+   * last caller to leave aborts the call (and gets its own outcome, which says what was cut short);
+   * the flight is then no longer joinable, so a later identical request makes a call of its own.
+   */
+  private waitFor(flight: Flight, key: string, signal: AbortSignal | undefined): Promise<NetworkOutcome> {
+    flight.waiters++;
+    if (signal === undefined) return flight.outcome;
+    return new Promise<NetworkOutcome>((resolve) => {
+      const leave = (): void => {
+        flight.waiters--;
+        if (flight.waiters > 0) return resolve({ ok: false, failure: INTERRUPTED, latencyMs: 0, retries: 0 });
+        if (this.shared.inFlight.get(key) === flight) this.shared.inFlight.delete(key);
+        flight.abort.abort(signal.reason);
+        resolve(flight.outcome);
+      };
+      if (signal.aborted) return leave();
+      signal.addEventListener('abort', leave, { once: true });
+      void flight.outcome.then((outcome) => {
+        signal.removeEventListener('abort', leave);
+        resolve(outcome);
+      });
+    });
   }
 
   private async callNetwork(request: CanonicalRequest, key: string, signal: AbortSignal | undefined): Promise<NetworkOutcome> {
@@ -244,14 +301,16 @@ const BAD_REQUEST_STATUSES = new Set([400, 413, 422]);
 export const REFUSED_STATUSES = new Set([401, 402, 403]);
 
 /**
- * A request the server rejects as bad, and a bug, are `rejected`: asking again would not help. Everything
- * else left after the retries is `transient` (exit 75; a rerun resumes, since nothing failed is cached):
- * the retryable failures, interruptions, a refused key or an empty balance, a model not found (Chutes
- * answers 404 while a model has no servers).
+ * A request the server rejects as bad, and a bug, are `rejected`: asking again would not help. A refused
+ * key, an empty balance or a missing permission is `config` (exit 78): no rerun helps until the user acts,
+ * so a script that reruns on 75 must not see it. Everything else left after the retries is `transient`
+ * (exit 75; a rerun resumes, since nothing failed is cached): the retryable failures, interruptions, a
+ * model not found (Chutes answers 404 while a model has no servers).
  */
-function failureKind(failure: TransportFailure): FailureKind {
+export function failureKind(failure: TransportFailure): FailureKind {
   if (failure.reason === 'internal') return 'rejected';
   if (failure.status !== undefined && BAD_REQUEST_STATUSES.has(failure.status)) return 'rejected';
+  if (failure.status !== undefined && REFUSED_STATUSES.has(failure.status)) return 'config';
   return 'transient';
 }
 

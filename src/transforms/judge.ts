@@ -52,8 +52,9 @@ export const JUDGE_COUNTERS = {
  * for the missing ones and the output never depends on network luck. `--abstain-on-failure` counts such
  * calls as abstentions instead, except when no model call of the record got a reply at all: that record
  * still fails transient, whatever the rules judge said (a turn whose verdicts were all lost is not a
- * parse-fail). A request the server rejects as bad (400/413/422, e.g. too long for a judge's context)
- * is permanent: an abstention.
+ * parse-fail). A refused key (401/402/403) fails the record the same way, as `config` (exit 78). A
+ * request the server rejects as bad (400/413/422, e.g. too long for a judge's context) is permanent: an
+ * abstention.
  */
 export function createJudgeStage(options: JudgeOptions, runtime: StageRuntime): TransformStage<DuelRecord, JsonObject> {
   const modelJudges = options.judges.filter((judge) => judge.model !== RULES_JUDGE);
@@ -125,10 +126,11 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
 
   const calls: JudgeCallMeta[] = outcomes.flatMap((outcome) => outcome.calls);
   const failed = outcomes.flatMap((outcome, index) => (outcome.ok ? [] : [{ ...pairs[index]!, failure: outcome.failure }]));
-  const transient = failed.filter((f) => f.failure.kind === 'transient');
+  // Missing data, not a judge's opinion: lost to the network (a rerun helps) or to a refused key (fix it, then rerun).
+  const missing = failed.filter((f) => f.failure.kind === 'transient' || f.failure.kind === 'config');
   const modelPairs = pairs.filter((pair) => pair.judge.model !== RULES_JUDGE).length;
-  if (transient.length > 0 && (!options.abstainOnFailure || failed.length === modelPairs)) {
-    return { ok: false, failure: transientFailure(transient, modelPairs) };
+  if (missing.length > 0 && (!options.abstainOnFailure || failed.length === modelPairs)) {
+    return { ok: false, failure: missingFailure(missing, modelPairs) };
   }
 
   const verdicts: Verdict[] = outcomes.map((outcome, index) => {
@@ -145,13 +147,15 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
   return ok({ ...record, score, judgement, meta });
 }
 
-function transientFailure(transient: ReadonlyArray<{ judge: JudgeSetting; order: Order; failure: Failure }>, total: number): Failure {
-  const shown = transient.slice(0, 3).map((f) => `${f.judge.model} (${f.order}): ${f.failure.message}`);
-  const more = transient.length > 3 ? `; +${transient.length - 3} more` : '';
+/** The record's failure when calls are missing: `config` if a key was refused (the user must act first), else `transient`. */
+function missingFailure(missing: ReadonlyArray<{ judge: JudgeSetting; order: Order; failure: Failure }>, total: number): Failure {
+  const shown = missing.slice(0, 3).map((f) => `${f.judge.model} (${f.order}): ${f.failure.message}`);
+  const more = missing.length > 3 ? `; +${missing.length - 3} more` : '';
+  const refused = missing.find((f) => f.failure.kind === 'config');
   return {
-    kind: 'transient',
-    reason: transient[0]!.failure.reason,
-    message: `${transient.length} of ${total} judge calls failed (a rerun asks only these): ${shown.join('; ')}${more}`,
+    kind: refused ? 'config' : 'transient',
+    reason: (refused ?? missing[0]!).failure.reason,
+    message: `${missing.length} of ${total} judge calls failed (a rerun asks only these): ${shown.join('; ')}${more}`,
   };
 }
 

@@ -53,6 +53,20 @@ describe('td king / td challenge as commands', () => {
     expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['r0']);
   });
 
+  test('a key the endpoint refuses exits 78, not 75: rerunning cannot help until the key is fixed', async () => {
+    server = await startChatServer({ apiKey: 'the-right-key' });
+    const dir = tempDir();
+    const errors = join(dir, 'errors.jsonl');
+    const result = await runCli(['king', '--base-url', server.url, '--no-cache', '--errors', errors], {
+      input: jsonl(records(3)),
+      env: { CHUTES_API_KEY: 'a-wrong-key-0123456789' },
+      cwd: dir,
+    });
+    expect(result.code).toBe(78);
+    expect(result.stdout).toBe('');
+    expect(parseJsonl(readFileSync(errors, 'utf8')).map((e) => `${e.id}:${e.kind}:${e.reason}`)).toEqual(['r0:config:http-401', 'r1:config:http-401', 'r2:config:http-401']);
+  });
+
   test('two processes sharing one cache at once both finish with the same correct output; a third run asks nothing', async () => {
     server = await startChatServer({ latencyMs: 15 });
     const cache = tempDir();

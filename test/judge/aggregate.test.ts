@@ -77,15 +77,12 @@ describe('aggregate', () => {
 });
 
 describe('bootstrapLowerBound', () => {
-  test('is seeded: the same values and seed give the same bound; it lies between the minimum and the mean', () => {
+  test('is seeded by the record: the same values and seed give the same bound, below the mean', () => {
     const values = [1, 1, 0.5, 0, 1, 1];
-    const bound = bootstrapLowerBound(values, 1000, 'r1');
-    expect(bootstrapLowerBound(values, 1000, 'r1')).toBe(bound);
-    expect(bound).toBeGreaterThanOrEqual(0);
-    expect(bound).toBeLessThan(0.75);
-    expect(bound).toBeGreaterThan(0.25);
-    const seeds = new Set(Array.from({ length: 20 }, (_, i) => bootstrapLowerBound(values, 50, `s${i}`)));
-    expect(seeds.size).toBeGreaterThan(1);
+    expect(bootstrapLowerBound(values, 1000, 'r1')).toBe(0.5);
+    // Pinned per seed: a change of the seed derivation would change judge outputs already written.
+    const bounds = Array.from({ length: 6 }, (_, i) => bootstrapLowerBound(values, 50, `s${i}`));
+    expect(bounds).toEqual([0.5, 0.5, 0.5, 0.5, 5 / 12, 1 / 3]);
   });
 
   test('equals the value when every value is the same', () => {

@@ -230,6 +230,15 @@ describe('td judge: calls that fail', () => {
     expect(t.errors[0]!.error).toMatch(/^2 of 2 judge calls failed/);
   });
 
+  test('a refused key fails the record as config (exit 78), never as abstentions, even with --abstain-on-failure', async () => {
+    server = await startChatServer({ apiKey: 'the-right-key', script: judgeScript(prefers('challenger')) });
+    for (const abstainOnFailure of [false, true]) {
+      const { stage, t } = judge({ retries: 0, abstainOnFailure });
+      expect(await runRecords(stage, [duelRecord(0)], t.runtime)).toEqual([]);
+      expect(t.errors.map((e) => `${e.kind}:${e.reason}`)).toEqual(['config:http-401']);
+    }
+  });
+
   test('--abstain-on-failure counts failed calls as abstentions when some verdicts came back', async () => {
     server = await startChatServer({ script: panel({ deepseek: prefers('challenger'), qwen: () => down, kimi: prefers('king') }) });
     const { stage, t } = judge({ retries: 0, abstainOnFailure: true });

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { LLM_COUNTERS } from '../../src/llm/accounting.js';
 import { TokenWindow } from '../../src/llm/token-window.js';
-import { scripts, startChatServer, type ChatServer } from '../helpers/chat-server.js';
+import { replies, scripts, startChatServer, type ChatServer } from '../helpers/chat-server.js';
 import { ask, llmFor } from '../helpers/llm.js';
 import { testSession } from '../helpers/session.js';
 
@@ -36,6 +36,34 @@ describe('limits', () => {
     expect(results.map((r) => r.ok && r.reply.content)).toEqual([...Array(3).fill(results[0]!.ok && results[0]!.reply.content), results[3]!.ok && results[3]!.reply.content]);
     expect(results.map((r) => r.meta.cached)).toEqual([false, true, true, false]);
     expect(t.runtime.stats.get(LLM_COUNTERS.cacheHits)).toBe(2);
+  });
+
+  test('a joiner of a shared call is not failed when the caller that started it gives up', async () => {
+    server = await startChatServer({ latencyMs: 150 });
+    const { llm } = llmFor(server);
+    const first = new AbortController();
+    const second = new AbortController();
+    const pending = [ask(llm, 'same', {}, first.signal), ask(llm, 'same', {}, second.signal)];
+    while (server.chatRequests().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    first.abort();
+    const [left, stayed] = await Promise.all(pending);
+    expect(left).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'interrupted' } });
+    expect(stayed).toMatchObject({ ok: true, meta: { cached: true } });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  test('a shared call is aborted once every caller gave up, and a later identical request makes a new call', async () => {
+    server = await startChatServer({ script: scripts.sequence([{ fault: 'hang' }, replies.bash('done', 'ls')]) });
+    const { llm } = llmFor(server);
+    const controllers = [new AbortController(), new AbortController()];
+    const pending = controllers.map((controller) => ask(llm, 'same', {}, controller.signal));
+    while (server.chatRequests().length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    for (const controller of controllers) controller.abort();
+    const results = await Promise.all(pending);
+    expect(results.map((r) => !r.ok && `${r.failure.kind}:${r.failure.reason}`)).toEqual(['transient:interrupted', 'transient:interrupted']);
+    while (server.inFlight > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await ask(llm, 'same')).toMatchObject({ ok: true, meta: { cached: false } });
+    expect(server.chatRequests()).toHaveLength(2);
   });
 
   test('aborting the signal ends calls in flight and calls waiting for a slot as interrupted', async () => {

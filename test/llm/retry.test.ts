@@ -44,20 +44,27 @@ describe('transport failures, by status code and error class', () => {
     expect(server.chatRequests()).toHaveLength(1);
   });
 
-  test.each([404, 402, 405])('a %i is transient but not retried', async (status) => {
+  test.each([404, 405])('a %i is transient but not retried', async (status) => {
     server = await startChatServer({ script: () => ({ fault: 'status', status }) });
     const { llm } = llmFor(server, { retries: 3 });
     expect(await ask(llm)).toMatchObject({ ok: false, failure: { kind: 'transient', reason: `http-${status}` } });
     expect(server.chatRequests()).toHaveLength(1);
   });
 
-  test('a refused key (401) stops further requests to the endpoint', async () => {
+  test.each([402, 403])('a %i (balance, permission) is a configuration failure, not retried', async (status) => {
+    server = await startChatServer({ script: () => ({ fault: 'status', status }) });
+    const { llm } = llmFor(server, { retries: 3 });
+    expect(await ask(llm)).toMatchObject({ ok: false, failure: { kind: 'config', reason: `http-${status}` } });
+    expect(server.chatRequests()).toHaveLength(1);
+  });
+
+  test('a refused key (401) is a configuration failure and stops further requests to the endpoint', async () => {
     server = await startChatServer({ apiKey: 'the-right-key' });
     const { llm, t } = llmFor(server, { retries: 3 });
     const first = await ask(llm, 'a');
     const second = await ask(llm, 'b');
-    expect(first).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'http-401' } });
-    expect(second).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'http-401' } });
+    expect(first).toMatchObject({ ok: false, failure: { kind: 'config', reason: 'http-401' } });
+    expect(second).toMatchObject({ ok: false, failure: { kind: 'config', reason: 'http-401' } });
     expect(server.chatRequests()).toHaveLength(1);
     expect(t.logs.filter((line) => line.includes('refused the account of the key in CHUTES_API_KEY (HTTP 401)'))).toHaveLength(1);
   });

@@ -34,8 +34,13 @@ describe('actionStyle', () => {
     expect(actionStyle('THOUGHT: I am done thinking.')).toBe('other');
   });
 
-  it('reads the first fenced block, with or without a language', () => {
-    expect(bashCommand('a\n```\nls\n```\nb\n```bash\ncat x\n```')).toBe('ls\n');
+  it('reads the command the format gate checked: the first ```bash block, even after another fence', () => {
+    expect(bashCommand('a\n```\nls\n```\nb\n```bash\ncat x\n```')).toBe('cat x');
+    expect(actionStyle('THOUGHT: look first.\n```sh\ncat a.py\n```\nthen\n```bash\nsed -i "s/a/b/" a.py\n```')).toBe('edit');
+  });
+
+  it('reads the first fenced block, with or without a language, of a reply without a ```bash block', () => {
+    expect(bashCommand('a\n```\nls\n```\nb')).toBe('ls\n');
     expect(actionStyle('```sh\ngrep -r x .\n```')).toBe('search');
   });
 });

@@ -7,7 +7,7 @@ import { FIXTURE_FIRST_FILE_ROWS } from '../../scripts/fixtures.js';
 import { writeParquet } from '../../scripts/parquet-writer.js';
 import type { TurnRecord } from '../../src/contract/turn.js';
 import type { TdError } from '../../src/core/td-error.js';
-import { runSample } from './helpers.js';
+import { FIXTURES, runSample } from './helpers.js';
 
 /** The fixture set as JSONL: blank lines, CRLF line ends and a byte-order mark, which are not rows. */
 function writeJsonlCopy(): string {
@@ -91,6 +91,43 @@ describe('td sample on JSONL files', () => {
     expect(run.errors.map((entry) => [entry.reason, entry.kind, entry.error])).toEqual([
       ['bad-pr', 'invalid', 'PR row of acme__widgets-101: FAIL_TO_PASS: expected a list of test ids, or a JSON string holding one, got "tests/a.py::b, tests/c.py::d" (string)'],
     ]);
+  });
+});
+
+describe('td sample with a JSONL PR table', () => {
+  it('reports every line of the PR table that is no PR row as bad-pr, with its file and line (exit 65, not a silent no-pr)', async () => {
+    const dir = writeJsonlCopy();
+    const [first, second] = fixturePrs();
+    const prs = [...first, ...second].map(asJsonTextPr);
+    const wanted = fixtureTrajectories()[0]!.instance_id;
+    // Lines: 1 broken JSON, 2 an array, 3 no instance_id, 4 blank, 5.. the PRs, except the first trajectory's.
+    const lines = ['{"instance_id": "cut', '[1, 2]', JSON.stringify({ problem_statement: 'x' }), '', ...prs.filter((pr) => pr.instance_id !== wanted).map((pr) => JSON.stringify(pr))];
+    writeFileSync(join(dir, 'prs-broken.jsonl'), lines.join('\n') + '\n');
+    const run = await runSample({ count: 20, trajectories: join(dir, 'trajectories'), prs: join(dir, 'prs-broken.jsonl') });
+    const bad = run.errors.filter((entry) => entry.reason === 'bad-pr');
+    expect(bad.map((entry) => [entry.kind, entry.source, entry.line, entry.raw])).toEqual([
+      ['invalid', 'prs-broken.jsonl', 1, '{"instance_id": "cut'],
+      ['invalid', 'prs-broken.jsonl', 2, '[1, 2]'],
+      ['invalid', 'prs-broken.jsonl', 3, JSON.stringify({ problem_statement: 'x' })],
+    ]);
+    expect(bad.map((entry) => entry.error)).toEqual([
+      expect.stringMatching(/^PR table: invalid JSON: /),
+      'PR table: expected a JSON object, got an array',
+      'PR table: instance_id: expected a non-empty string, got nothing',
+    ]);
+    expect(run.stats.byReason['bad-pr']).toBe(3);
+  });
+
+  it('indexes the PR table once, however many batches ask for PRs, and joins the same rows as parquet', async () => {
+    const dir = writeJsonlCopy();
+    const [first, second] = fixturePrs();
+    // 57 of the 58 trajectories in windows of 1: some are skipped, so a second batch reads the last ones.
+    const options = { count: 57, window: 1, seed: 3, trajectories: join(dir, 'trajectories') };
+    const jsonl = await runSample({ ...options, prs: join(dir, 'prs.jsonl') });
+    const parquet = await runSample({ ...options, prs: join(FIXTURES, 'prs-json-text') });
+    expect(jsonl.stats.counters['trajectories read']).toBe(58); // so more than one batch of at most 57
+    expect(jsonl.stats.counters['PR rows indexed']).toBe(first.length + second.length);
+    expect(jsonl.items.map((item) => JSON.stringify(item.record))).toEqual(parquet.items.map((item) => JSON.stringify(item.record)));
   });
 });
 

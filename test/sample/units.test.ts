@@ -3,7 +3,7 @@ import { parseDatasetUri } from '../../src/sources/sample/dataset-uri.js';
 import { globToRegExp, splitGlob } from '../../src/sources/sample/glob.js';
 import { patchFiles } from '../../src/sources/sample/patch-files.js';
 import { createdAtMillis } from '../../src/sources/sample/pr-table.js';
-import { Sfc32, hash32 } from '../../src/sources/sample/random.js';
+import { Sfc32, hash32, seedFromKey, seededRandom } from '../../src/core/seeded-random.js';
 import { eligibleTurns } from '../../src/sources/sample/trajectory.js';
 import { RowSpace, WindowDraw } from '../../src/sources/sample/windows.js';
 
@@ -12,7 +12,19 @@ describe('seeded randomness', () => {
     const draws = (key: string) => Array.from({ length: 8 }, ((random) => () => random.below(1_000_000))(new Sfc32(key)));
     expect(draws('a')).toEqual(draws('a'));
     expect(draws('a')).not.toEqual(draws('b'));
-    expect(hash32('train-0.parquet:17')).toBe(hash32('train-0.parquet:17'));
+  });
+
+  it('pins the draws and the shard hash: the same arguments give the same sample on any machine', () => {
+    const random = new Sfc32('a');
+    expect(Array.from({ length: 8 }, () => random.below(1_000_000))).toEqual([766347, 351736, 819527, 219283, 191912, 530078, 932335, 455444]);
+    expect(hash32('train-0.parquet:17')).toBe(2262480833);
+    expect(hash32('train-1.parquet:17')).toBe(434255897);
+  });
+
+  it('derives the bootstrap seeds from the same key digest, and offers the bootstrap generator from the same module', () => {
+    expect(seedFromKey('td-judge-bootstrap/1:r1')).toBe(1603629309);
+    const random = seededRandom(1);
+    expect([random(), random()]).toEqual([0.6270739405881613, 0.002735721180215478]);
   });
 
   it('draws integers inside [0, bound), covering the range, for small and 53-bit bounds', () => {

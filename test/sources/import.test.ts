@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -116,7 +116,21 @@ describe('td import', () => {
     writeFileSync(join(dir, 'prompt/prompts_1.json'), '{"instance_id": "x"}');
     const { records, failures } = await importSeed({ dir, as: 'turn' });
     expect(records).toHaveLength(4);
-    expect(failures).toEqual(['prompt/prompts_1.json:0 invalid/bad-prompt-file: not a JSON array of prompts: Top-level object should be an array.']);
+    expect(failures).toEqual([
+      'prompt/prompts_1.json:0 invalid/bad-prompt-file: not a JSON array of prompts: Top-level object should be an array.; the rest of the file is not read (fix it and import again)',
+    ]);
+  });
+
+  test('a prompt file cut short keeps its earlier prompts, and its one failure says the rest was not read', async () => {
+    const dir = seedCopy();
+    const text = readFileSync(join(dir, 'prompt/prompts_0.json'), 'utf8');
+    const prompts = JSON.parse(text) as unknown[];
+    writeFileSync(join(dir, 'prompt/prompts_0.json'), `[${JSON.stringify(prompts[0])}, ${JSON.stringify(prompts[1]).slice(0, 40)}`);
+    const { records, failures } = await importSeed({ dir, as: 'turn' });
+    expect(records.filter((record) => record.source.file === 'prompt/prompts_0.json').map((record) => record.id)).toEqual(['prompts_0_0']);
+    const fromFile = failures.filter((failure) => failure.startsWith('prompt/prompts_0.json:'));
+    expect(fromFile).toHaveLength(1);
+    expect(fromFile[0]).toMatch(/^prompt\/prompts_0\.json:0 invalid\/bad-prompt-file: not a JSON array of prompts \(after item 0\): .*; the rest of the file is not read \(fix it and import again\)$/);
   });
 
   test('stops reading at the stop signal (Ctrl-C): what was read is kept, nothing more is read', async () => {

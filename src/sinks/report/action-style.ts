@@ -2,6 +2,9 @@
  * The kind of step a reply takes, read from its one bash command: what the per-turn table shows so a
  * reader sees at a glance whether the challenger wins on reading, searching, editing, testing or submitting.
  */
+
+import { firstBashBlock } from '../../transforms/generate/reply-text.js';
+
 export const ACTION_STYLES = ['read', 'search', 'edit', 'test', 'submit', 'other'] as const;
 export type ActionStyle = (typeof ACTION_STYLES)[number];
 
@@ -18,10 +21,15 @@ const RUNNERS = new Set(['python', 'python3', 'python2', 'node', 'ruby', 'perl',
 /** Words that only prefix the real command. */
 const PREFIXES = new Set(['sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xargs', 'timeout', 'nice', 'stdbuf']);
 
-/** The first fenced code block of a reply (```bash, ```sh, or a bare fence), or undefined. */
+/**
+ * The command a reply runs: its first ```bash block as the format gate reads it (so the report classifies
+ * the command that was checked); for a reply without one (a dataset turn, say), its first fenced block
+ * (```sh, ```shell, ```console or a bare fence), or undefined.
+ */
 export function bashCommand(reply: string): string | undefined {
-  const match = /```[ \t]*(?:bash|sh|shell|console)?[ \t]*\r?\n([\s\S]*?)```/.exec(reply);
-  return match?.[1];
+  const block = firstBashBlock(reply);
+  if (block) return block.command;
+  return /```[ \t]*(?:bash|sh|shell|console)?[ \t]*\r?\n([\s\S]*?)```/.exec(reply)?.[1];
 }
 
 /** Classifies a reply by its bash command: read, search, edit, test, submit, or other. */

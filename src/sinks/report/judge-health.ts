@@ -1,10 +1,9 @@
 import type { Verdict } from '../../contract/judgement.js';
+import { bothOrders, firstShown, flipped, preferenceOf, preferredSide, sidesByJudge, type Side } from '../../contract/verdict-sides.js';
 
 /** Judges tracked by name at most; further names are pooled, so hostile input cannot grow memory. */
 export const MAX_JUDGES = 32;
 export const OTHER_JUDGES = '(other judges)';
-
-type Side = 'challenger' | 'king' | 'tie';
 
 /** One judge's health over the whole input. Rates are null when nothing was there to measure. */
 export interface JudgeHealthRow {
@@ -43,22 +42,6 @@ interface JudgeCounts {
   prefersLonger: number;
 }
 
-/** The side a parsed verdict preferred, from `winner`, or else from `position_winner` and the order. */
-export function preferredSide(verdict: Verdict): Side | undefined {
-  if (verdict.winner !== undefined) return verdict.winner;
-  if (verdict.position_winner === undefined) return undefined;
-  if (verdict.position_winner === 'tie') return 'tie';
-  const firstShown = verdict.order === 'king-first' ? 'king' : 'challenger';
-  const secondShown = firstShown === 'king' ? 'challenger' : 'king';
-  return verdict.position_winner === 'A' ? firstShown : secondShown;
-}
-
-function preferenceOf(verdict: Verdict): number | undefined {
-  if (verdict.p !== undefined) return verdict.p;
-  const side = preferredSide(verdict);
-  return side === undefined ? undefined : side === 'challenger' ? 1 : side === 'tie' ? 0.5 : 0;
-}
-
 const ratio = (part: number, whole: number): number | null => (whole > 0 ? part / whole : null);
 
 /** Accumulates judge health verdict by verdict; keeps counters per judge and per pair of judges only. */
@@ -81,7 +64,7 @@ export class JudgeHealth {
 
   /** One turn's verdicts; lengths are of the challenger's reply and of its opponent's (king or reference). */
   observe(verdicts: readonly Verdict[], challengerLength: number, opponentLength: number): void {
-    const perJudge = new Map<string, { byOrder: Map<string, Side>; preferences: number[] }>();
+    const preferencesOf = new Map<string, number[]>();
     const longer: Side = challengerLength > opponentLength ? 'challenger' : challengerLength < opponentLength ? 'king' : 'tie';
     for (const verdict of verdicts) {
       const name = this.nameOf(verdict.judge);
@@ -90,31 +73,28 @@ export class JudgeHealth {
       if (verdict.status !== 'parsed') continue;
       counts.parsed++;
       const side = preferredSide(verdict);
-      let turn = perJudge.get(name);
-      if (!turn) perJudge.set(name, (turn = { byOrder: new Map(), preferences: [] }));
+      let preferences = preferencesOf.get(name);
+      if (!preferences) preferencesOf.set(name, (preferences = []));
       const preference = preferenceOf(verdict);
-      if (preference !== undefined) turn.preferences.push(preference);
-      if (side === undefined) continue;
-      turn.byOrder.set(verdict.order, side);
-      if (side === 'tie') continue;
+      if (preference !== undefined) preferences.push(preference);
+      if (side === undefined || side === 'tie') continue;
       counts.decisive++;
-      if (side === (verdict.order === 'king-first' ? 'king' : 'challenger')) counts.prefersFirst++;
+      if (side === firstShown(verdict.order)) counts.prefersFirst++;
       if (longer !== 'tie') {
         counts.decisiveByLength++;
         if (side === longer) counts.prefersLonger++;
       }
     }
-    const decisions: Array<[string, Side]> = [];
-    for (const [name, turn] of perJudge) {
+    // Every name of this turn is known by now, so pooling gives each verdict the name it was counted under.
+    for (const [name, orders] of sidesByJudge(verdicts, (judge) => this.nameOf(judge))) {
       const counts = this.countsOf(name);
-      const kingFirst = turn.byOrder.get('king-first');
-      const challengerFirst = turn.byOrder.get('challenger-first');
-      if (kingFirst !== undefined && challengerFirst !== undefined) {
-        counts.bothOrders++;
-        if (kingFirst !== challengerFirst) counts.flips++;
-      }
-      if (turn.preferences.length > 0) {
-        const mean = turn.preferences.reduce((a, b) => a + b, 0) / turn.preferences.length;
+      if (bothOrders(orders)) counts.bothOrders++;
+      if (flipped(orders)) counts.flips++;
+    }
+    const decisions: Array<[string, Side]> = [];
+    for (const [name, preferences] of preferencesOf) {
+      if (preferences.length > 0) {
+        const mean = preferences.reduce((a, b) => a + b, 0) / preferences.length;
         decisions.push([name, mean > 0.5 ? 'challenger' : mean < 0.5 ? 'king' : 'tie']);
       }
     }

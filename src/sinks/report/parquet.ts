@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { sqlString } from '../../sources/sample/sql-string.js';
 
 const MESSAGES = 'STRUCT(role VARCHAR, content VARCHAR)[]';
 
@@ -14,11 +15,10 @@ export const PARQUET_EXPORTS = {
   },
 } as const;
 
-const literal = (text: string): string => `'${text.replace(/'/g, "''")}'`;
 
 function columnsSql(columns: Record<string, string>): string {
   return `{${Object.entries(columns)
-    .map(([name, type]) => `${name}: ${literal(type)}`)
+    .map(([name, type]) => `${name}: ${sqlString(type)}`)
     .join(', ')}}`;
 }
 
@@ -44,8 +44,8 @@ export async function writeParquetExports(dir: string, maxLineBytes: number): Pr
       const source = join(dir, `${name}.jsonl`);
       const target = join(dir, `${name}.parquet`);
       await connection.run(
-        `COPY (SELECT * FROM read_json(${literal(source)}, format = 'newline_delimited', maximum_object_size = ${maximumObjectSize}, columns = ${columnsSql(columns)})) ` +
-          `TO ${literal(target)} (FORMAT parquet, COMPRESSION zstd)`,
+        `COPY (SELECT * FROM read_json(${sqlString(source)}, format = 'newline_delimited', maximum_object_size = ${maximumObjectSize}, columns = ${columnsSql(columns)})) ` +
+          `TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`,
       );
     }
   } finally {

@@ -1,6 +1,5 @@
-import type { Order } from '../../contract/judgement.js';
 import type { ScoredRecord } from '../../contract/scored.js';
-import { preferredSide } from './judge-health.js';
+import { sidesByJudge } from '../../contract/verdict-sides.js';
 
 /**
  * A DPO pair needs a win no judge and no presentation order disputes: every judge with a parsed
@@ -10,19 +9,11 @@ import { preferredSide } from './judge-health.js';
  */
 export function isDecisiveWin(record: ScoredRecord): boolean {
   if (record.score === null) return false;
-  const byJudge = new Map<string, Map<Order, string>>();
-  for (const verdict of record.judgement.verdicts) {
-    if (verdict.status !== 'parsed') continue;
-    const side = preferredSide(verdict);
-    if (side === undefined) return false;
-    let orders = byJudge.get(verdict.judge);
-    if (!orders) byJudge.set(verdict.judge, (orders = new Map()));
-    if (orders.has(verdict.order) && orders.get(verdict.order) !== side) return false;
-    orders.set(verdict.order, side);
-  }
+  const byJudge = sidesByJudge(record.judgement.verdicts);
   if (byJudge.size === 0) return false;
-  for (const orders of byJudge.values()) {
-    if (orders.get('king-first') !== 'challenger' || orders.get('challenger-first') !== 'challenger') return false;
+  for (const { sides, conflict, unreadable } of byJudge.values()) {
+    if (conflict || unreadable) return false;
+    if (sides.get('king-first') !== 'challenger' || sides.get('challenger-first') !== 'challenger') return false;
   }
   return true;
 }

@@ -30,8 +30,9 @@ interface ImportPlan {
 /**
  * `td import DIR`: a seed run directory as td records, prompt by prompt, in prompt-file order (number
  * order) and array order. Prompt files are streamed (stream-json), so memory does not grow with their
- * size; answers, scores and commits are read per prompt. Every prompt ends in the output or in the
- * errors file with its reason (see docs/run.md for the layout and each file's schema).
+ * size; answers, scores and commits are read per prompt. Every prompt of a readable file ends in the
+ * output or in the errors file with its reason; a file that breaks off is one entry, and the rest of it
+ * is not read (see docs/run.md for the layout and each file's schema).
  */
 export async function createImportSource(options: ImportOptions, runtime: StageRuntime): Promise<AsyncIterable<Item>> {
   const plan = planImport(options);
@@ -80,10 +81,16 @@ async function* importRecords(plan: ImportPlan, runtime: StageRuntime): AsyncGen
         else runtime.reject(outcome.failure, where, { record: value });
       }
     } catch (error) {
+      // Past a syntax error the prompts of the file cannot be told apart, let alone counted: the entry
+      // says that the rest of the file was not read (docs/run.md says so too).
       runtime.stats.in++;
       const after = last < 0 ? '' : ` (after item ${last})`;
       runtime.reject(
-        { kind: 'invalid', reason: 'bad-prompt-file', message: `not a JSON array of prompts${after}: ${(error as Error).message}` },
+        {
+          kind: 'invalid',
+          reason: 'bad-prompt-file',
+          message: `not a JSON array of prompts${after}: ${(error as Error).message}; the rest of the file is not read (fix it and import again)`,
+        },
         { source: file, line: 0 },
       );
     }

@@ -1,8 +1,7 @@
 import type { Judgement, Verdict } from '../../contract/judgement.js';
 import { aggregate, round4 } from '../../transforms/judge/aggregate.js';
+import { PREFERENCE } from '../../contract/verdict-sides.js';
 import type { SeedScore } from './seed-files.js';
-
-const PREFERENCE = { challenger: 1, tie: 0.5, king: 0 } as const;
 
 /**
  * A td judgement from a seed score file. The verdicts, when the file lists them, become the contract's

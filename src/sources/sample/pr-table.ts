@@ -2,8 +2,8 @@ import { z } from 'zod';
 import type { Pr } from '../../contract/pr.js';
 import { formatZodError } from '../../core/zod-format.js';
 import type { DuckDb } from './duckdb.js';
-import { sqlString } from './duckdb.js';
-import { scanJsonlRows } from './jsonl-rows.js';
+import { sqlString } from './sql-string.js';
+import { parseJsonObject, readJsonlSpans, scanJsonlRows, tooLongMessage } from './jsonl-rows.js';
 import type { Dataset } from './list-files.js';
 import { patchFiles } from './patch-files.js';
 
@@ -30,29 +30,82 @@ interface PrRow {
   row: number;
 }
 
+/** Where the newest JSONL row of one instance id is, and its `created_at` (to compare it with parquet rows). */
+interface IndexedRow extends PrRow {
+  offset: number;
+  bytes: number;
+}
+
+/** A line of a JSONL PR table that cannot be a PR row: reported once, as `bad-pr`. */
+export interface BadPrLine {
+  file: string;
+  line: number;
+  message: string;
+  raw: string;
+  /** The line's length, when `raw` is only its head. */
+  rawBytes?: number;
+}
+
+/** Keeps the newest row per instance id; `created_at` decides, then file order, then row order. */
+class NewestRows<R extends PrRow> {
+  readonly byId = new Map<string, R>();
+
+  keep(id: string, candidate: R): void {
+    const current = this.byId.get(id);
+    if (current === undefined || isNewer(candidate, current)) this.byId.set(id, candidate);
+  }
+}
+
 /**
- * Loads the PR rows of the given instance ids only: for parquet, an `instance_id IN (...)` filter that
- * DuckDB pushes into the scan, so only the matching rows' large columns (patch, problem statement) are
- * decoded. Some instance ids repeat in the dataset: one row per id is kept, the newest `created_at`
+ * The PR table of a sample: loads the rows of given instance ids, batch by batch. Parquet files are
+ * queried per batch with an `instance_id IN (...)` filter that DuckDB pushes into the scan, so only the
+ * matching rows' large columns (patch, problem statement) are decoded. JSONL files are scanned once, on
+ * first use, into an index (instance id -> offset of its newest line; a few dozen bytes per PR), and a
+ * batch reads only its rows, by offset; a line that is not a PR row is reported once through
+ * `onBadLine`. Some instance ids repeat in the dataset: one row per id is kept, the newest `created_at`
  * (ties: the first in file order).
  */
-export async function loadPrRows(
-  dataset: Dataset,
-  ids: readonly string[],
-  db: () => Promise<DuckDb>,
-  signal?: AbortSignal,
-): Promise<Map<string, Record<string, unknown>>> {
-  const newest = new Map<string, PrRow>();
-  const keep = (candidate: PrRow): void => {
-    const id = candidate.value.instance_id;
-    if (typeof id !== 'string') return;
-    const current = newest.get(id);
-    if (current === undefined || isNewer(candidate, current)) newest.set(id, candidate);
-  };
-  if (ids.length === 0) return new Map();
-  const wanted = new Set(ids);
-  const parquet = dataset.files.map((file, index) => ({ file, index })).filter(({ file }) => file.format === 'parquet');
-  if (parquet.length > 0) {
+export class PrTable {
+  private jsonlIndex: Promise<Map<string, IndexedRow>> | undefined;
+
+  constructor(
+    private readonly dataset: Dataset,
+    private readonly db: () => Promise<DuckDb>,
+    private readonly onBadLine: (bad: BadPrLine) => void,
+    /** Counts indexed JSONL rows (`PR rows indexed`), so a test or a reader can see the scan happens once. */
+    private readonly count: (rows: number) => void = () => {},
+  ) {}
+
+  async rows(ids: readonly string[], signal?: AbortSignal): Promise<Map<string, Record<string, unknown>>> {
+    if (ids.length === 0) return new Map();
+    const wanted = new Set(ids);
+    const newest = new NewestRows<PrRow>();
+    await this.parquetRows(wanted, newest, signal);
+    if (this.dataset.files.some((file) => file.format === 'jsonl')) {
+      const index = await (this.jsonlIndex ??= this.indexJsonl(signal));
+      const byFile = new Map<number, Array<[string, IndexedRow]>>();
+      for (const id of wanted) {
+        const entry = index.get(id);
+        if (entry === undefined) continue;
+        const list = byFile.get(entry.fileIndex) ?? [];
+        list.push([id, entry]);
+        byFile.set(entry.fileIndex, list);
+      }
+      for (const [fileIndex, entries] of byFile) {
+        entries.sort((a, b) => a[1].offset - b[1].offset);
+        const texts = await readJsonlSpans(this.dataset.files[fileIndex]!.location, entries.map(([, entry]) => entry));
+        for (const [i, [id, entry]] of entries.entries()) {
+          // Parsed and checked when indexed: an object with this instance id.
+          newest.keep(id, { value: JSON.parse(texts[i]!) as Record<string, unknown>, fileIndex, row: entry.row });
+        }
+      }
+    }
+    return new Map([...newest.byId].map(([id, row]) => [id, row.value]));
+  }
+
+  private async parquetRows(wanted: ReadonlySet<string>, newest: NewestRows<PrRow>, signal?: AbortSignal): Promise<void> {
+    const parquet = this.dataset.files.map((file, index) => ({ file, index })).filter(({ file }) => file.format === 'parquet');
+    if (parquet.length === 0) return;
     const indexOf = new Map(parquet.map(({ file, index }) => [file.location, index]));
     const files = parquet.map(({ file }) => sqlString(file.location)).join(', ');
     const columns = PR_COLUMNS.map((column) => sqlString(column)).join(', ');
@@ -60,29 +113,48 @@ export async function loadPrRows(
       `SELECT filename AS __td_file, file_row_number AS __td_row, COLUMNS(c -> c IN (${columns})) ` +
       `FROM read_parquet([${files}], filename = true, file_row_number = true, union_by_name = true) ` +
       `WHERE instance_id IN (${[...wanted].map(sqlString).join(', ')})`;
-    for (const record of await (await db()).query(sql, signal)) {
+    for (const record of await (await this.db()).query(sql, signal)) {
       const fileIndex = indexOf.get(String(record.__td_file)) ?? Number.MAX_SAFE_INTEGER;
       const row = Number(record.__td_row);
       delete record.__td_file;
       delete record.__td_row;
-      keep({ value: record, fileIndex, row });
+      if (typeof record.instance_id === 'string') newest.keep(record.instance_id, { value: record, fileIndex, row });
     }
   }
-  for (const [fileIndex, file] of dataset.files.entries()) {
-    if (file.format !== 'jsonl') continue;
-    for await (const entry of scanJsonlRows(file.location)) {
-      let value: unknown;
-      try {
-        value = JSON.parse(entry.text);
-      } catch {
-        continue;
-      }
-      if (value !== null && typeof value === 'object' && wanted.has((value as { instance_id?: unknown }).instance_id as string)) {
-        keep({ value: value as Record<string, unknown>, fileIndex, row: entry.row });
+
+  private async indexJsonl(signal?: AbortSignal): Promise<Map<string, IndexedRow>> {
+    const newest = new NewestRows<IndexedRow>();
+    let rows = 0;
+    for (const [fileIndex, file] of this.dataset.files.entries()) {
+      if (file.format !== 'jsonl') continue;
+      for await (const entry of scanJsonlRows(file.location)) {
+        signal?.throwIfAborted();
+        rows++;
+        const bad = (message: string): void => {
+          const raw = entry.tooLong ? { raw: entry.text, rawBytes: entry.bytes } : { raw: entry.text };
+          this.onBadLine({ file: file.name, line: entry.line, message, ...raw });
+        };
+        if (entry.tooLong) {
+          bad(tooLongMessage(entry));
+          continue;
+        }
+        const parsed = parseJsonObject(entry.text);
+        if (!parsed.ok) {
+          bad(parsed.message);
+          continue;
+        }
+        const id = parsed.value.instance_id;
+        if (typeof id !== 'string' || id === '') {
+          bad(`instance_id: expected a non-empty string, got ${typeof id === 'string' ? '""' : id === null ? 'null' : id === undefined ? 'nothing' : `a ${typeof id}`}`);
+          continue;
+        }
+        // Only created_at is kept: the row itself is read again, by offset, when a batch asks for it.
+        newest.keep(id, { value: { created_at: parsed.value.created_at }, fileIndex, row: entry.row, offset: entry.offset, bytes: entry.bytes });
       }
     }
+    this.count(rows);
+    return newest.byId;
   }
-  return new Map([...newest].map(([id, row]) => [id, row.value]));
 }
 
 function isNewer(candidate: PrRow, current: PrRow): boolean {

@@ -9,8 +9,8 @@ import { DuckDb } from './duckdb.js';
 import { readExcludeList } from '../../core/exclude-list.js';
 import { firstLine, listDataset, type Dataset, type HubAccess } from './list-files.js';
 import type { SampleOptions } from './options.js';
-import { loadPrRows, toPr } from './pr-table.js';
-import { hash32 } from './random.js';
+import { PrTable, toPr } from './pr-table.js';
+import { hash32 } from '../../core/seeded-random.js';
 import { assertTrajectoryColumns, countRows, readTrajectoryRows, type TrajectoryRow } from './trajectory-rows.js';
 import { eligibleTurns, parseTrajectory, pickTurns, trajectoryId, turnRecord, type TurnSource } from './trajectory.js';
 import { RowSpace, WindowDraw, type RowRef } from './windows.js';
@@ -33,6 +33,7 @@ interface SamplePlan {
   space: RowSpace;
   exclude: Set<string>;
   db: () => Promise<DuckDb>;
+  prTable: PrTable;
 }
 
 /**
@@ -97,7 +98,20 @@ async function prepare(options: SampleOptions, runtime: StageRuntime, deps: Samp
     `sampling ${options.count} turns from ${space.total} trajectories in ${trajectories.files.length} files${pinned}, ` +
       `seed ${options.seed}, window ${options.window}${options.shard ? `, shard ${options.shard.index}/${options.shard.count}` : ''}`,
   );
-  return { options, trajectories, prs, space, exclude, db };
+  // A line of a JSONL PR table that is no PR row belongs to no trajectory: the first shard (or the
+  // unsharded run) reports it, so the shards' errors still add up to the unsharded run's.
+  const reportsTable = options.shard === undefined || options.shard.index === 1;
+  const prTable = new PrTable(
+    prs,
+    db,
+    (bad) => {
+      if (!reportsTable) return;
+      const payload = bad.rawBytes === undefined ? boundedRaw(bad.raw, Buffer.byteLength(bad.raw)) : { raw: bad.raw, rawBytes: bad.rawBytes };
+      runtime.reject({ kind: 'invalid', reason: 'bad-pr', message: `PR table: ${bad.message}` }, { source: bad.file, line: bad.line }, payload);
+    },
+    (rows) => runtime.stats.add('PR rows indexed', rows),
+  );
+  return { options, trajectories, prs, space, exclude, db, prTable };
 }
 
 async function readCounts(dataset: Dataset, db: () => Promise<DuckDb>, signal: AbortSignal): Promise<number[]> {
@@ -203,7 +217,8 @@ async function judgeBatch(plan: SamplePlan, batch: readonly RowRef[], signal: Ab
     if (row === undefined) return skip('invalid', 'bad-trajectory', `row ${source.row} of ${source.file} could not be read`, { record: { id, source } });
     if (parse === undefined) {
       const raw = row.raw ?? '';
-      return skip('invalid', 'bad-trajectory', row.error ?? 'unreadable row', boundedRaw(raw, Buffer.byteLength(raw)));
+      const payload = row.rawBytes === undefined ? boundedRaw(raw, Buffer.byteLength(raw)) : { raw, rawBytes: row.rawBytes };
+      return skip('invalid', 'bad-trajectory', row.error ?? 'unreadable row', payload);
     }
     if (!parse.ok) return skip('invalid', 'bad-trajectory', parse.message, { record: { id, source, ...row.value } });
     const trajectory = parse.trajectory;
@@ -231,7 +246,7 @@ async function judgeBatch(plan: SamplePlan, batch: readonly RowRef[], signal: Ab
 async function readPrs(plan: SamplePlan, ids: string[], signal: AbortSignal): Promise<(instanceId: string) => ReturnType<typeof toPr> | undefined> {
   let rows: Map<string, Record<string, unknown>>;
   try {
-    rows = await loadPrRows(plan.prs, ids, plan.db, signal);
+    rows = await plan.prTable.rows(ids, signal);
   } catch (error) {
     if (error instanceof TdError || signal.aborted) throw error;
     throw new TdError(`--prs: cannot read PR rows: ${firstLine((error as Error).message)}`, plan.prs.remote ? EXIT.tempFail : EXIT.dataError, 'parquet');

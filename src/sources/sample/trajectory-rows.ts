@@ -1,8 +1,8 @@
 import { EXIT } from '../../core/exit-codes.js';
 import { TdError } from '../../core/td-error.js';
 import type { DuckDb } from './duckdb.js';
-import { sqlString } from './duckdb.js';
-import { countJsonlRows, readJsonlRows } from './jsonl-rows.js';
+import { sqlString } from './sql-string.js';
+import { countJsonlRows, parseJsonObject, readJsonlRows, tooLongMessage, type JsonlRow } from './jsonl-rows.js';
 import type { DatasetFile } from './list-files.js';
 
 /** The columns of a trajectory row that `td sample` reads; other columns are never fetched. */
@@ -17,6 +17,8 @@ export interface TrajectoryRow {
   /** The row's columns, or undefined when the line was not a JSON object (then `raw` and `error`). */
   value?: Record<string, unknown>;
   raw?: string;
+  /** The line's length in bytes when `raw` holds only its head (a line over the limit). */
+  rawBytes?: number;
   error?: string;
 }
 
@@ -69,9 +71,7 @@ export async function readTrajectoryRows(
   const found = new Map<number, TrajectoryRow>();
   if (rows.length === 0) return found;
   if (file.format === 'jsonl') {
-    for (const [row, entry] of await readJsonlRows(file.location, new Set(rows))) {
-      found.set(row, parseJsonRow(entry.row, entry.line, entry.text));
-    }
+    for (const [row, entry] of await readJsonlRows(file.location, new Set(rows))) found.set(row, parseJsonRow(entry));
     return found;
   }
   const columns = TRAJECTORY_COLUMNS.map((column) => sqlString(column)).join(', ');
@@ -87,15 +87,9 @@ export async function readTrajectoryRows(
   return found;
 }
 
-function parseJsonRow(row: number, line: number, text: string): TrajectoryRow {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    return { row, line, raw: text, error: `invalid JSON: ${(error as Error).message}` };
-  }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return { row, line, raw: text, error: `expected a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`}` };
-  }
-  return { row, line, value: value as Record<string, unknown> };
+function parseJsonRow(entry: JsonlRow): TrajectoryRow {
+  const { row, line, text } = entry;
+  if (entry.tooLong) return { row, line, raw: text, rawBytes: entry.bytes, error: tooLongMessage(entry) };
+  const parsed = parseJsonObject(text);
+  return parsed.ok ? { row, line, value: parsed.value } : { row, line, raw: text, error: parsed.message };
 }

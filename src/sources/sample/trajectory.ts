@@ -3,7 +3,7 @@ import { MessageSchema, type Message } from '../../contract/message.js';
 import type { Pr } from '../../contract/pr.js';
 import type { TurnRecord } from '../../contract/turn.js';
 import { formatZodError } from '../../core/zod-format.js';
-import { Sfc32 } from './random.js';
+import { Sfc32 } from '../../core/seeded-random.js';
 
 /** A trajectory row of SWE-ZERO-12M as `td sample` needs it; other columns are tolerated and ignored. */
 export const TrajectoryRowSchema = z.looseObject({

@@ -1,4 +1,4 @@
-import { Sfc32 } from './random.js';
+import { Sfc32 } from '../../core/seeded-random.js';
 
 /** A trajectory's place in the dataset: file index (in listing order) and 0-based row in that file. */
 export interface RowRef {

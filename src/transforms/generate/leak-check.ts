@@ -1,5 +1,6 @@
 import type { Message } from '../../contract/message.js';
 import type { Pr } from '../../contract/pr.js';
+import { escapeRegExp, pathPatterns } from './reply-text.js';
 
 /** `leak` on a challenger record: whether the turn names what only the hidden PR shows, and what. */
 export interface LeakVerdict {
@@ -10,10 +11,8 @@ export interface LeakVerdict {
 
 export const MAX_LEAK_TOKENS = 20;
 
-/** `src/x/parser.py`, `./tests/test_a.py`, `pkg/mod.go` (at least one slash, a name after it). */
-const PATH = /(?:\.{0,2}\/)?(?:[\w.-]+\/)+[\w.-]*\w/g;
-/** `parser.py`, `root_test.go`: a file name with a short extension. */
-const FILE_NAME = /\b[\w-]+\.(?:py|pyi|js|jsx|ts|tsx|mjs|cjs|go|rs|java|kt|rb|php|c|h|cc|cpp|hpp|cs|swift|scala|sh|toml|yaml|yml|json|cfg|ini|md|rst|txt|sql|html|css)\b/g;
+/** Paths, and file names also inside a path: a hidden file name is a leak even under another directory. */
+const { path: PATH, fileName: FILE_NAME } = pathPatterns({ standalone: false });
 /** Words of code: `tokenize_line`, `ActionValuesDescribed`, `parseHTTPHeader`, `__init__`. */
 const WORD = /\b[A-Za-z_][A-Za-z0-9_]*\b/g;
 /** Quoted literals in commands and code: `"Invalid token"`, `'max_len'`. */
@@ -45,14 +44,10 @@ export function identifiersIn(text: string): Set<string> {
   return found;
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
 /** Whether `token` occurs in `text` as a whole token (not as part of a longer name). */
 function occurs(text: string, token: string): boolean {
   if (!text.includes(token)) return false;
-  return new RegExp(`(?<![\\w])${escape(token)}(?![\\w])`).test(text);
+  return new RegExp(`(?<![\\w])${escapeRegExp(token)}(?![\\w])`).test(text);
 }
 
 /** Hunk headers carry line numbers, not content: they would make every line number look hidden. */

@@ -1,7 +1,5 @@
-/** mini-swe-agent's action regex (the format gate's), as a global JS regex. */
-const BASH_BLOCK = /```bash\s*\n([\s\S]*?)\n```/g;
-/** A THOUGHT label followed by some reasoning (the format gate's rule). */
-const THOUGHT = /THOUGHT\b[\s:]*[^\s:]/;
+import { firstBashBlock, hasThought } from './reply-text.js';
+
 /** What `td/repair` writes when the reference gives no reasoning at all: it invents none. */
 export const NO_REASONING = 'THOUGHT: (the reference turn gives no reasoning for this command)';
 
@@ -13,10 +11,9 @@ export const NO_REASONING = 'THOUGHT: (the reference turn gives no reasoning for
  * gate then rejects it: there is no command to keep).
  */
 export function repairTurn(reference: string): string {
-  const first = BASH_BLOCK.exec(reference);
-  BASH_BLOCK.lastIndex = 0;
+  const first = firstBashBlock(reference);
   if (!first) return reference;
   const prose = reference.slice(0, first.index).trim();
-  const thought = THOUGHT.test(prose) ? prose : prose === '' ? NO_REASONING : `THOUGHT: ${prose}`;
-  return `${thought}\n\n${first[0]}\n`;
+  const thought = hasThought(prose) ? prose : prose === '' ? NO_REASONING : `THOUGHT: ${prose}`;
+  return `${thought}\n\n${first.block}\n`;
 }

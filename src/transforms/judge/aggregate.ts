@@ -1,6 +1,7 @@
-import { createHash } from 'node:crypto';
 import { bootstrapLowerBound as coreBootstrap } from '../../core/bootstrap.js';
+import { seedFromKey } from '../../core/seeded-random.js';
 import { DIMENSIONS, type Dimension, type DimensionScores, type Judgement, type Order, type Verdict } from '../../contract/judgement.js';
+import { PREFERENCE, firstShown, flipped, sideOfPosition, sidesByJudge } from '../../contract/verdict-sides.js';
 import type { JudgeVerdict } from './verdict-schema.js';
 
 /** Four decimals: enough for any mean of a few verdicts, and no float noise (0.30000000000000004) in the data. */
@@ -8,17 +9,13 @@ export function round4(value: number): number {
   return Math.round(value * 1e4) / 1e4;
 }
 
-/** The challenger's preference for a side-relative winner: 1 win, 0.5 tie, 0 loss. */
-const PREFERENCE = { challenger: 1, tie: 0.5, king: 0 } as const;
-
 /**
  * A positional verdict (A/B) as the contract records it (challenger/king). With `king-first` the king
  * was A; with `challenger-first` the challenger was A. The judge's own words are kept in `position_winner`.
  */
 export function sideVerdict(judge: string, order: Order, verdict: JudgeVerdict, extra: Record<string, unknown> = {}): Verdict {
-  const kingIsA = order === 'king-first';
-  const winner = verdict.winner === 'tie' ? 'tie' : (verdict.winner === 'A') === kingIsA ? 'king' : 'challenger';
-  const [king, challenger] = kingIsA ? [verdict.scores.A, verdict.scores.B] : [verdict.scores.B, verdict.scores.A];
+  const winner = sideOfPosition(order, verdict.winner);
+  const [king, challenger] = firstShown(order) === 'king' ? [verdict.scores.A, verdict.scores.B] : [verdict.scores.B, verdict.scores.A];
   return {
     judge,
     order,
@@ -106,18 +103,8 @@ function sideMeans(parsed: readonly Verdict[], side: 'challenger' | 'king'): Rec
 
 /** Judges whose two orders both parsed and named different winners (position bias, or a coin toss). */
 function countFlips(parsed: readonly Verdict[]): number {
-  const byJudge = new Map<string, Map<Order, string>>();
-  for (const verdict of parsed) {
-    const orders = byJudge.get(verdict.judge) ?? new Map<Order, string>();
-    orders.set(verdict.order, verdict.winner!);
-    byJudge.set(verdict.judge, orders);
-  }
   let flips = 0;
-  for (const orders of byJudge.values()) {
-    const a = orders.get('king-first');
-    const b = orders.get('challenger-first');
-    if (a !== undefined && b !== undefined && a !== b) flips++;
-  }
+  for (const orders of sidesByJudge(parsed).values()) if (flipped(orders)) flips++;
   return flips;
 }
 
@@ -127,6 +114,5 @@ function countFlips(parsed: readonly Verdict[]): number {
  */
 export function bootstrapLowerBound(values: readonly number[], resamples: number, seed: string): number {
   if (values.length === 0) throw new RangeError('bootstrapLowerBound needs at least one value');
-  const numericSeed = createHash('sha256').update(`td-judge-bootstrap/1:${seed}`).digest().readUInt32BE(0);
-  return coreBootstrap(values, { resamples, confidence: 0.95, seed: numericSeed })!;
+  return coreBootstrap(values, { resamples, confidence: 0.95, seed: seedFromKey(`td-judge-bootstrap/1:${seed}`) })!;
 }

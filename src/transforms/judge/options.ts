@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { decimal, flag, integer } from '../../core/option-types.js';
 import type { FlagSpec } from '../../cli/stage-spec.js';
-import { ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
+import { DEFAULT_MODEL, ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
 
 /** The judge name that selects td's offline rules judge instead of a model. */
 export const RULES_JUDGE = 'td/rules';
@@ -13,7 +13,7 @@ const RULES_ALIASES = new Set(['rules', RULES_JUDGE]);
  * Chutes serves them with. They are defaults to override (`--judges`): Chutes renames models as new
  * versions come out.
  */
-export const DEFAULT_JUDGES: readonly string[] = ['deepseek-ai/DeepSeek-V3.2-TEE', 'Qwen/Qwen3-235B-A22B-Thinking-2507-TEE', 'moonshotai/Kimi-K2.6-TEE'];
+export const DEFAULT_JUDGES: readonly string[] = ['deepseek-ai/DeepSeek-V3.2-TEE', 'Qwen/Qwen3-235B-A22B-Thinking-2507-TEE', DEFAULT_MODEL];
 
 /** One judge of the panel: a model, with its own request settings when they differ from the stage's. */
 export interface JudgeSetting {

@@ -1,6 +1,7 @@
 import type { Dimension } from '../../contract/judgement.js';
 import type { Message } from '../../contract/message.js';
 import { checkFormat, type FormatProblem } from '../generate/format-gate.js';
+import { escapeRegExp, firstBashBlock, pathPatterns } from '../generate/reply-text.js';
 import type { JudgeVerdict } from './verdict-schema.js';
 
 /**
@@ -40,7 +41,6 @@ const PROGRAMS = ['python', 'python3', 'pytest', 'pip', 'pip3', 'ipython', 'node
 /** `bash -c` and `sh -c`: forbidden as such (a bare "bash" in the prompt names the code block). */
 const SHELLS = ['bash', 'sh'];
 const PROHIBITION = /\b(?:not|never|no|don't|forbidden|disallowed|prohibited|must not)\b/i;
-const BASH_BLOCK = /```bash\s*\n([\s\S]*?)\n```/;
 /** Where a program name starts a command: the start, or after a pipe, `&&`, `||`, `;`, `(`, `$(`, a backtick. */
 const COMMAND_START = String.raw`(?:^|[|;&(\x60]|\$\()\s*(?:sudo\s+)?`;
 
@@ -58,18 +58,12 @@ export function forbiddenPrograms(systemPrompt: string): string[] {
 
 function usesProgram(command: string, program: string): boolean {
   const [name, flag] = program.split(' ');
-  const pattern = flag === undefined ? `${COMMAND_START}${escape(name!)}(?=\\s|$|;|\\))` : `${COMMAND_START}${escape(name!)}\\s+${escape(flag)}\\b`;
+  const pattern = flag === undefined ? `${COMMAND_START}${escapeRegExp(name!)}(?=\\s|$|;|\\))` : `${COMMAND_START}${escapeRegExp(name!)}\\s+${escapeRegExp(flag)}\\b`;
   return new RegExp(pattern, 'm').test(command);
 }
 
-function escape(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-}
-
-/** `src/x/parser.py`, `./tests/a.py`, `pkg/mod.go`. */
-const PATH = /(?<![\w/.-])(?:\.{0,2}\/)?(?:[\w.-]+\/)+[\w.-]*\w/g;
-/** `parser.py`, `setup.cfg`: a file name with a short extension. */
-const FILE_NAME = /(?<![\w/.-])[\w-]+\.(?:py|pyi|js|jsx|ts|tsx|mjs|cjs|go|rs|java|kt|rb|php|c|h|cc|cpp|hpp|cs|swift|scala|sh|toml|yaml|yml|json|cfg|ini|md|rst|txt|sql|html|css)\b/g;
+/** Paths and file names that stand alone (a file name inside a path is checked through the path). */
+const { path: PATH, fileName: FILE_NAME } = pathPatterns({ standalone: true });
 /** Paths that exist on any machine: not claims about the repository. */
 const SYSTEM_PATH = /^\/(?:dev|tmp|proc|usr|bin|etc|var|sys|opt|home|root)\b/;
 /** What a command creates rather than reads: the target of `>`, `>>`, `tee`, `mkdir`, `touch`. */
@@ -112,8 +106,9 @@ export function assessTurn(turn: string, history: readonly Message[]): TurnAsses
   const notes: string[] = [];
   const systemPrompt = history[0]?.role === 'system' ? history[0].content : '';
   const visible = history.map((message) => message.content).join('\n');
-  const block = BASH_BLOCK.exec(turn);
-  const command = block?.[1] ?? '';
+  // The first block even when the gate fails the turn (several blocks): the command the agent would run.
+  const block = firstBashBlock(turn);
+  const command = block?.command ?? '';
   const thought = block ? turn.slice(0, block.index) : turn;
 
   let protocol = 10;
@@ -147,7 +142,7 @@ export function assessTurn(turn: string, history: readonly Message[]): TurnAsses
 
   let efficiency = 10;
   const squeezed = command.replace(/\s+/g, ' ').trim();
-  const earlier = history.filter((message) => message.role === 'assistant').map((message) => BASH_BLOCK.exec(message.content)?.[1]?.replace(/\s+/g, ' ').trim());
+  const earlier = history.filter((message) => message.role === 'assistant').map((message) => firstBashBlock(message.content)?.command.replace(/\s+/g, ' ').trim());
   if (squeezed !== '' && earlier.includes(squeezed)) {
     efficiency -= 5;
     notes.push('repeats a command already run');

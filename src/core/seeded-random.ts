@@ -1,20 +1,39 @@
 import { createHash } from 'node:crypto';
 
 /**
- * Seeded randomness for `td sample`. Everything is derived from SHA-256 of a text key, so a draw depends
- * only on the seed and the names involved (never on Math.random, the platform or the run's timing):
- * the same arguments give the same sample, byte for byte, on any machine.
+ * td's seeded randomness, in one place. Every seed is derived from SHA-256 of a text key (the seed and
+ * the names involved), so a draw never depends on Math.random, the platform or the run's timing: the
+ * same arguments give the same bytes on any machine.
+ *
+ * Two generators, each pinned by outputs already written (changing either would change them):
+ * - {@link Sfc32}: `td sample`'s windows and turn picks (128-bit state, seeded from a key);
+ * - {@link seededRandom} (mulberry32, re-exported from `bootstrap.ts`): the percentile bootstrap of
+ *   `td judge` and `td report`, whose hot loop inlines it (58 million draws for 29k turns).
  */
 
-/** The first 8 bytes of SHA-256(`key`), as four 32-bit words for {@link Sfc32}. */
+export { seededRandom } from './bootstrap.js';
+
+function keyDigest(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}
+
+/** The first 16 bytes of SHA-256(`key`), as four little-endian 32-bit words for {@link Sfc32}. */
 function seedWords(key: string): [number, number, number, number] {
-  const digest = createHash('sha256').update(key).digest();
+  const digest = keyDigest(key);
   return [digest.readUInt32LE(0), digest.readUInt32LE(4), digest.readUInt32LE(8), digest.readUInt32LE(12)];
 }
 
-/** A 32-bit hash of `key` (SHA-256 based): used to assign trajectories to shards. */
+/** A 32-bit hash of `key`: the first word of {@link Sfc32}'s seed (`td sample --shard` assigns trajectories by it). */
 export function hash32(key: string): number {
-  return createHash('sha256').update(key).digest().readUInt32LE(0);
+  return keyDigest(key).readUInt32LE(0);
+}
+
+/**
+ * A 32-bit seed for {@link seededRandom} from a text key: the first 4 bytes of SHA-256(`key`), read
+ * big-endian (as `td judge` has always read them: its per-record bounds are pinned by this).
+ */
+export function seedFromKey(key: string): number {
+  return keyDigest(key).readUInt32BE(0);
 }
 
 /**
