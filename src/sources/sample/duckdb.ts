@@ -13,10 +13,9 @@ export interface DuckDbOptions {
   connections?: number;
 }
 
-/** A string literal for SQL text (paths and ids are never spliced in unquoted). */
-export function sqlString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
+import { sqlString } from './sql-string.js';
+
+export { sqlString };
 
 /**
  * One in-memory DuckDB per td process (memoised on the session), with a small pool of connections so
