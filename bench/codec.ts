@@ -26,6 +26,10 @@ export async function timeTd(args: readonly string[], inputBytes: number): Promi
   return { ...result, peakRssMb: Number(rss[1]) / 1024 };
 }
 
+function median(values: number[]): number {
+  return [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+}
+
 /**
  * `td validate` file to file against the plain-Node loop on the same ~200 MB of turn records, and peak
  * RSS at 200 MB and 20 MB: the codec must stay near the loop's speed and flat in memory.
@@ -42,30 +46,35 @@ export const codecBench: Bench = async ({ scale, workDir, log }) => {
 
   const baseline = await best(3, () => baselineCopy(big, out));
   log(`baseline loop: ${baseline.mbPerSecond.toFixed(1)} MB/s`);
-  let td: ChildRun | undefined;
+  const bigRuns: ChildRun[] = [];
+  const smallRuns: ChildRun[] = [];
   for (let i = 0; i < 3; i++) {
-    const run = await timeTd(['validate', '-i', big, '-o', out, '--quiet'], bigSize);
-    if (!td || run.mbPerSecond > td.mbPerSecond) td = run;
+    bigRuns.push(await timeTd(['validate', '-i', big, '-o', out, '--quiet'], bigSize));
+    smallRuns.push(await timeTd(['validate', '-i', small, '-o', out, '--quiet'], smallSize));
   }
-  log(`td validate: ${td!.mbPerSecond.toFixed(1)} MB/s, peak RSS ${td!.peakRssMb.toFixed(0)} MB`);
-  const smallRun = await timeTd(['validate', '-i', small, '-o', out, '--quiet'], smallSize);
+  const td = bigRuns.reduce((a, b) => (b.mbPerSecond > a.mbPerSecond ? b : a));
+  // Peak RSS varies from run to run with when V8 collects (seen 134-205 MB on the same 200 MB file on two
+  // busy cores): compare medians of three runs at each size, not one lucky or unlucky run.
+  const bigRss = median(bigRuns.map((run) => run.peakRssMb));
+  const smallRss = median(smallRuns.map((run) => run.peakRssMb));
+  log(`td validate: ${td.mbPerSecond.toFixed(1)} MB/s, peak RSS ${bigRuns.map((r) => r.peakRssMb.toFixed(0)).join('/')} MB at 200 MB, ${smallRuns.map((r) => r.peakRssMb.toFixed(0)).join('/')} MB at 20 MB`);
 
-  const ratio = td!.mbPerSecond / baseline.mbPerSecond;
-  const rssRatio = td!.peakRssMb / smallRun.peakRssMb;
+  const ratio = td.mbPerSecond / baseline.mbPerSecond;
+  const rssRatio = bigRss / smallRss;
   const rows: BenchRow[] = [
     {
       name: `td validate vs plain-Node loop (${(bigSize / 1e6).toFixed(0)} MB, file to file)`,
       ratio,
       target: '>= 0.8',
       pass: ratio >= 0.8,
-      detail: `${td!.mbPerSecond.toFixed(1)} vs ${baseline.mbPerSecond.toFixed(1)} MB/s`,
+      detail: `${td.mbPerSecond.toFixed(1)} vs ${baseline.mbPerSecond.toFixed(1)} MB/s`,
     },
     {
-      name: `td validate peak RSS, ${(bigSize / 1e6).toFixed(0)} MB vs ${(smallSize / 1e6).toFixed(0)} MB input`,
+      name: `td validate peak RSS (median of 3), ${(bigSize / 1e6).toFixed(0)} MB vs ${(smallSize / 1e6).toFixed(0)} MB input`,
       ratio: rssRatio,
       target: '<= 1.5',
       pass: rssRatio <= 1.5,
-      detail: `${td!.peakRssMb.toFixed(0)} vs ${smallRun.peakRssMb.toFixed(0)} MB`,
+      detail: `${bigRss.toFixed(0)} vs ${smallRss.toFixed(0)} MB`,
     },
   ];
   return rows;
