@@ -63,7 +63,7 @@ export async function runProcess(plan: ProcessPlan): Promise<number> {
   let failure: { error: unknown } | undefined;
   try {
     chain = await plan.build(session, (stage) => (`td ${stage}` === plan.name ? log : logFor(`td ${stage}`)));
-    const live = startProgress(
+    const live = await startProgress(
       chain.stages.map(({ runtime, source }) => ({ stats: runtime.stats, source })),
       { mode: common.progress, intervalSeconds: common.progressInterval, quiet: common.quiet },
     );

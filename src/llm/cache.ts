@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
-import cacache from 'cacache';
+import type cacacheModule from 'cacache';
+
+/** cacache is loaded on the first cache access, not at start-up (every command would pay for it). */
+let loadingCacache: Promise<typeof cacacheModule> | undefined;
+function loadCacache(): Promise<typeof cacacheModule> {
+  loadingCacache ??= import('cacache').then((module) => module.default);
+  return loadingCacache;
+}
 import type { Logger } from '../core/logger.js';
 
 /**
@@ -62,7 +69,7 @@ export class RequestCache {
 
   async get(key: string): Promise<CachedReply | undefined> {
     try {
-      const entry = await cacache.get(this.dir, key, { memoize: false });
+      const entry = await (await loadCacache()).get(this.dir, key, { memoize: false });
       const meta = (entry.metadata ?? {}) as Partial<CachedReply>;
       return {
         body: entry.data.toString('utf8'),
@@ -79,7 +86,7 @@ export class RequestCache {
   async put(key: string, reply: CachedReply): Promise<void> {
     const { body, ...metadata } = reply;
     try {
-      await cacache.put(this.dir, key, body, { metadata, memoize: false });
+      await (await loadCacache()).put(this.dir, key, body, { metadata, memoize: false });
     } catch (error) {
       this.warn('write', error);
     }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import OpenAI from 'openai';
+import type OpenAI from 'openai';
+import { loadOpenAI } from './openai-module.js';
 import type { CallMeta } from '../contract/meta.js';
 import type { Failure, FailureKind } from '../core/outcome.js';
 import type { StageRuntime } from '../core/session.js';
@@ -34,7 +35,8 @@ export type LlmResult =
 
 /** What one endpoint + key shares across every stage of a process. */
 interface EndpointShared {
-  client: OpenAI;
+  /** Created on the first request (the SDK is loaded then, not at start-up). */
+  client: () => Promise<OpenAI>;
   limiter: EndpointLimiter;
   /** Single flight: identical requests in flight at once share one call. */
   inFlight: Map<string, Flight>;
@@ -184,7 +186,8 @@ export class Llm {
 
   private async callNetwork(request: CanonicalRequest, key: string, signal: AbortSignal | undefined): Promise<NetworkOutcome> {
     const stats = this.runtime.stats;
-    const { limiter, client } = this.shared;
+    const { limiter } = this.shared;
+    const client = await this.shared.client();
     const capMs = this.options.maxRetryWait * 1000;
     const timeoutMs = this.options.timeout * 1000;
     const body: Record<string, unknown> = { ...request.params, model: request.model, messages: request.messages };
@@ -332,14 +335,17 @@ export function openLlm(runtime: StageRuntime, options: EndpointOptions): Llm {
     });
     return {
       // organization/project: null, so OPENAI_ORG_ID / OPENAI_PROJECT_ID in the environment never reach another vendor's endpoint.
-      client: new OpenAI({
-        apiKey: endpoint.apiKey,
-        baseURL: endpoint.baseUrl,
-        organization: null,
-        project: null,
-        maxRetries: 0,
-        timeout: Math.ceil(options.timeout * 1000),
-        fetch: transport.fetch,
+      client: once(async () => {
+        const { default: OpenAI } = await loadOpenAI();
+        return new OpenAI({
+          apiKey: endpoint.apiKey,
+          baseURL: endpoint.baseUrl,
+          organization: null,
+          project: null,
+          maxRetries: 0,
+          timeout: Math.ceil(options.timeout * 1000),
+          fetch: transport.fetch,
+        });
       }),
       limiter,
       inFlight: new Map(),
@@ -355,4 +361,10 @@ export function openLlm(runtime: StageRuntime, options: EndpointOptions): Llm {
   const cache = endpoint.cacheDir === undefined ? undefined : session.memo(`llm:cache:${endpoint.cacheDir}`, () => new RequestCache(endpoint.cacheDir!, session.log));
   const prices = options.prices === undefined ? undefined : session.memo(`llm:prices:${options.prices}`, () => loadPriceTable(options.prices!));
   return new Llm(endpoint, options, shared, cache, prices, runtime);
+}
+
+/** Calls `create` once and hands every caller the same promise. */
+function once<T>(create: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= create());
 }

@@ -1,4 +1,5 @@
-import OpenAI, { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
+import type OpenAI from 'openai';
+import { loadOpenAI } from './openai-module.js';
 import { seconds } from './sleep.js';
 
 /** Why one HTTP attempt produced no body, decided by status code and error class (never by message text). */
@@ -80,6 +81,8 @@ export async function attemptOnce(
         .asResponse();
     } catch (error) {
       if (options.signal?.aborted) return interrupted();
+      // Loaded already: the client that threw came from this module.
+      const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = await loadOpenAI();
       if (timedOut || error instanceof APIConnectionTimeoutError) return timeout();
       if (error instanceof APIUserAbortError) return interrupted();
       if (error instanceof APIConnectionError) {

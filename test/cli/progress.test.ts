@@ -73,7 +73,7 @@ describe('progress lines', () => {
     let written = '';
     stream.on('data', (chunk: Buffer) => (written += chunk.toString()));
     const king = new StageStats('king');
-    const progress = startProgress([{ stats: king, source: false }], { mode: 'lines', intervalSeconds: 0.05, quiet: false }, stream as unknown as NodeJS.WriteStream, {});
+    const progress = await startProgress([{ stats: king, source: false }], { mode: 'lines', intervalSeconds: 0.05, quiet: false }, stream as unknown as NodeJS.WriteStream, {});
     expect(written).toBe('');
     await new Promise((resolve) => setTimeout(resolve, 130));
     progress.log('td king: a log line\n');

@@ -1,6 +1,5 @@
 import { startPlainProgress } from './plain-progress.js';
 import type { TrackedStage } from './progress-text.js';
-import { startTtyProgress } from './tty-progress.js';
 
 /** `auto`: live bars when stderr is a terminal, plain lines otherwise; `bars`, `lines`, `off` force one. */
 export const PROGRESS_MODES = ['auto', 'bars', 'lines', 'off'] as const;
@@ -33,7 +32,12 @@ export function resolveProgressMode(settings: ProgressSettings, stderr: NodeJS.W
 }
 
 /** Starts progress for the stages of one process; every byte of it goes to `stderr`, never to stdout. */
-export function startProgress(stages: readonly TrackedStage[], settings: ProgressSettings, stderr: NodeJS.WriteStream = process.stderr, env = process.env): Progress {
+export async function startProgress(
+  stages: readonly TrackedStage[],
+  settings: ProgressSettings,
+  stderr: NodeJS.WriteStream = process.stderr,
+  env = process.env,
+): Promise<Progress> {
   const direct = (text: string): void => {
     try {
       stderr.write(text);
@@ -42,8 +46,11 @@ export function startProgress(stages: readonly TrackedStage[], settings: Progres
     }
   };
   switch (resolveProgressMode(settings, stderr, env)) {
-    case 'bars':
+    case 'bars': {
+      // listr2 is loaded only when bars are drawn.
+      const { startTtyProgress } = await import('./tty-progress.js');
       return startTtyProgress(stages, stderr);
+    }
     case 'lines': {
       const plain = startPlainProgress(stages, settings.intervalSeconds, (line) => direct(line + '\n'));
       return { log: direct, stop: plain.stop };

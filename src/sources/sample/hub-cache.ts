@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
-import { downloadFile } from '@huggingface/hub';
+
 
 export interface HubFile {
   /** `owner/name` of a dataset repository. */
@@ -34,6 +34,7 @@ export async function cacheHubFile(
   if (existsSync(target)) return target;
   onDownload?.(target);
   mkdirSync(dirname(target), { recursive: true });
+  const { downloadFile } = await import('@huggingface/hub');
   const blob = await downloadFile({ repo: { type: 'dataset', name: file.repo }, path: file.path, revision: file.sha, ...access });
   if (blob === null) throw new Error(`${file.path} is not in ${file.repo}@${file.sha}`);
   const partial = `${target}.incomplete-${process.pid}`;

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
-import { datasetInfo, listFiles } from '@huggingface/hub';
+
 import { EXIT } from '../../core/exit-codes.js';
 import { errorMessage, TdError } from '../../core/td-error.js';
 import { formatOf, parseDatasetUri, type HubDatasetUri, type LocalDatasetUri } from './dataset-uri.js';
@@ -106,6 +106,8 @@ async function listHub(flag: string, parsed: HubDatasetUri, hub: HubAccess): Pro
     ...(hub.fetch === undefined ? {} : { fetch: hub.fetch }),
   };
   const revision = parsed.revision ?? 'main';
+  // Loaded here, not at start-up: only hf:// URIs need the Hub client.
+  const { datasetInfo, listFiles } = await import('@huggingface/hub');
   let sha: string;
   try {
     const info = await datasetInfo({ name: parsed.repo, revision, additionalFields: ['sha'], ...credentials });
