@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import type { Bench, BenchRow } from './types.js';
 import { codecBench } from './codec.js';
 import { ndjsonBench } from './ndjson.js';
+import { startupBench } from './startup.js';
 import { sampleBench } from './sample.js';
 import { llmBench } from './llm.js';
 import { runPipelineBench } from './run-pipeline.js';
@@ -18,6 +19,7 @@ import { reportBench } from './report.js';
 const BENCHES: Record<string, Bench> = {
   codec: codecBench,
   ndjson: ndjsonBench,
+  startup: startupBench,
   sample: sampleBench,
   llm: llmBench,
   report: reportBench,

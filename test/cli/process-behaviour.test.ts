@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { collect, parseJsonl, runCli, spawnCli, untilLines } from '../helpers/cli.js';
+import { collect, parseJsonl, runCli, spawnCli, untilLines, interruptAfterOutput } from '../helpers/cli.js';
 import { jsonl, turnRecord } from '../helpers/records.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'td-cli-'));
@@ -103,12 +103,7 @@ describe('td process behaviour', () => {
   });
 
   it('on SIGINT stops reading, flushes what is done and exits 130', async () => {
-    const child = spawnCli(['validate']);
-    const done = collect(child);
-    child.stdin!.write(jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]));
-    await untilLines(child.stdout!, 2);
-    child.kill('SIGINT'); // stdin stays open: td must not wait for more input
-    const result = await done;
+    const result = await interruptAfterOutput(['validate'], jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]), 2);
     expect(result.code).toBe(130);
     expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['first', 'second']);
     expect(result.stderr).toContain('td: interrupted: no new input is read');

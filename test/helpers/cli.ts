@@ -70,3 +70,16 @@ export function untilLines(stream: NodeJS.ReadableStream, count: number): Promis
     stream.on('data', onData);
   });
 }
+
+/**
+ * Starts `td ARGS`, writes `records` without closing stdin, waits until `records.length` lines came out,
+ * then sends SIGINT: the Ctrl-C case where td must not wait for input that never comes.
+ */
+export async function interruptAfterOutput(args: readonly string[], input: string, lines: number): Promise<CliResult> {
+  const child = spawnCli(args);
+  const done = collect(child);
+  child.stdin!.write(input);
+  await untilLines(child.stdout!, lines);
+  child.kill('SIGINT');
+  return done;
+}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
 import { startChatServer, type ChatServer } from '../helpers/chat-server.js';
-import { CLI, collect, parseJsonl, runCli, spawnCli, untilLines } from '../helpers/cli.js';
+import { CLI, collect, parseJsonl, runCli, spawnCli, untilLines, interruptAfterOutput } from '../helpers/cli.js';
 import { tempDir } from '../helpers/llm.js';
 import { jsonl, turnRecord } from '../helpers/records.js';
 
@@ -88,12 +88,7 @@ describe('td run', () => {
   test('Ctrl-C stops reading, lets every stage finish what it holds, prints each summary and exits 130', async () => {
     const file = join(dir, 'sigint.toml');
     writeFileSync(file, ['[king]', 'model = "td/replay"', '[challenge]', 'model = "td/repair"'].join('\n'));
-    const child = spawnCli(['run', file]);
-    const done = collect(child);
-    child.stdin!.write(jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]));
-    await untilLines(child.stdout!, 2);
-    child.kill('SIGINT'); // stdin stays open: td must not wait for more input
-    const result = await done;
+    const result = await interruptAfterOutput(['run', file], jsonl([turnRecord({ id: 'first' }), turnRecord({ id: 'second' })]), 2);
     expect(result.code).toBe(130);
     expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['first', 'second']);
     expect(result.stderr).toContain('td: interrupted: no new input is read');
