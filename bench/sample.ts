@@ -4,6 +4,7 @@ import { writeBenchSet, type BenchSet } from '../scripts/bench-dataset.js';
 import { silentLogger } from '../src/core/logger.js';
 import { Redactor } from '../src/core/redact.js';
 import { Session } from '../src/core/session.js';
+import { runSource } from '../src/core/source-stream.js';
 import { SampleOptionsSchema } from '../src/sources/sample/options.js';
 import { createSampleSource } from '../src/sources/sample/sample-source.js';
 import type { Bench, BenchRow } from './types.js';
@@ -24,7 +25,7 @@ async function timeSample(set: BenchSet, count: number, trajectories = set.traje
   const options = SampleOptionsSchema.parse({ trajectories, prs: set.prs, count, window, installExtensions: false });
   const started = performance.now();
   let records = 0;
-  for await (const item of await createSampleSource(options, runtime)) {
+  for await (const item of runSource(await createSampleSource(options, runtime), runtime)) {
     JSON.stringify(item.record);
     records++;
   }

@@ -2,11 +2,11 @@ import { Command, CommanderError, Option } from 'commander';
 import { EXIT } from '../core/exit-codes.js';
 import { Redactor } from '../core/redact.js';
 import { errorMessage, TdError } from '../core/td-error.js';
-import { INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from './common-options.js';
-import { STAGES } from './registry.js';
+import type { FlagSpec, StageSpec } from '../core/stage-spec.js';
+import { COMMON_FLAGS, INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from '../pipeline/common-options.js';
+import { STAGES } from '../pipeline/registry.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
-import { COMMON_FLAGS, runStageCommand } from './run-stage.js';
-import type { FlagSpec, StageSpec } from './stage-spec.js';
+import { runStageCommand } from './run-stage.js';
 
 function addFlag(command: Command, flag: FlagSpec): void {
   // The default goes into the description: commander prints a default only when it holds the value, and

@@ -1,9 +1,9 @@
 import type { Redactor } from '../core/redact.js';
-import { composePipeline } from '../pipeline/compose.js';
+import { COMMON_FLAGS } from '../pipeline/common-options.js';
+import { composeStages } from '../pipeline/compose.js';
 import { loadPipeline } from '../pipeline/pipeline-file.js';
-import { COMMON_FLAGS } from './run-stage.js';
+import { STAGES } from '../pipeline/registry.js';
 import { runProcess } from './run-process.js';
-import { STAGES } from './registry.js';
 
 /** `td run`'s own flag besides the common ones. */
 export const SET_FLAG = { flags: '--set <table.key=value>', description: 'override a setting of the pipeline file (repeatable), e.g. --set sample.count=50' };
@@ -21,6 +21,6 @@ export async function runPipelineCommand(file: string, values: Record<string, un
     name: 'td run',
     common,
     ...(redactor === undefined ? {} : { redactor }),
-    build: (session, stageLog) => composePipeline(pipeline, session, stageLog),
+    build: (session, stageLog) => composeStages(pipeline, session, stageLog),
   });
 }

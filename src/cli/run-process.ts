@@ -1,22 +1,14 @@
-import type { Duplex, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createErrorSink } from '../core/errors-sink.js';
 import { EXIT, exitCodeFor } from '../core/exit-codes.js';
 import { createLogger, type Logger } from '../core/logger.js';
 import type { FailureKind } from '../core/outcome.js';
 import { Redactor } from '../core/redact.js';
-import { Session, type StageRuntime } from '../core/session.js';
-import type { CommonOptions } from './common-options.js';
+import { Session } from '../core/session.js';
+import type { CommonOptions } from '../pipeline/common-options.js';
+import type { StageChain } from '../pipeline/compose.js';
 import { exitCodeForSignal, guardProcess } from './process-guard.js';
 import { startProgress, type Progress } from './progress/progress.js';
-
-/** The streams of one process, built once the session exists, and the stages they run. */
-export interface StageChain {
-  /** Source first, sink last, for `stream.pipeline`. */
-  streams: Array<Readable | Duplex | Writable>;
-  /** Every stage in pipeline order; `source` marks the one that produces records (for progress ETA). */
-  stages: Array<{ runtime: StageRuntime; source: boolean }>;
-}
 
 export interface ProcessPlan {
   /** Prefix of the process's own lines: `td king`, `td run`. */

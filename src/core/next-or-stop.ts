@@ -7,7 +7,7 @@
  * (memory grows with the input). Nor a listener added and removed per call, which costs measurably on a
  * per-record path. One listener resolves whichever step is pending.
  */
-export class StoppableReader<T> {
+export class NextOrStop<T> {
   private pending: ((result: 'stop') => void) | undefined;
   private readonly onAbort = (): void => this.pending?.('stop');
 

@@ -1,4 +1,4 @@
-import { StoppableReader } from './next-or-stop.js';
+import { NextOrStop } from './next-or-stop.js';
 
 /**
  * Ordered, bounded, backpressured mapping over an async iterable: the engine under every stage.
@@ -102,7 +102,7 @@ export async function* orderedMap<I, O>(
   let exhausted = false;
 
   const read = async (): Promise<void> => {
-    const reader = new StoppableReader(iterator, halt.signal);
+    const reader = new NextOrStop(iterator, halt.signal);
     try {
       while (!stopped) {
         if (held.length >= readAhead) {

@@ -6,7 +6,7 @@ import { formatZodError } from './zod-format.js';
 
 /**
  * The checks every consumer of records makes before working on one, shared by the stage adapter
- * (`runStage`) and the sinks that consume records themselves (td report): the record's contract, one
+ * (`runTransform`) and the sinks that consume records themselves (td report): the record's contract, one
  * record per id, and a bug reported on the record instead of killing the run. Each returns the
  * Failure to reject the record with, or undefined when the record may go on.
  */

@@ -17,6 +17,13 @@ export interface Item<R = JsonObject> {
   line: number;
 }
 
+/** What the errors file keeps of a failed input to replay it: the parsed record, or the raw line that could not be parsed (`rawBytes`: its real length when `raw` is cut). */
+export interface Replay {
+  record?: unknown;
+  raw?: string;
+  rawBytes?: number;
+}
+
 /**
  * What one td process shares between its stages: logging, the errors file, secrets, the two signals
  * and per-process resources (the LLM endpoints' limiters and the request cache are memoised here, so
@@ -102,8 +109,12 @@ export class StageRuntime {
     return this.session.stopSignal;
   }
 
-  /** Counts a failure and writes it to stderr and the errors file, with the record (or raw line) to replay it. */
-  reject(failure: Failure, where: { source: string; line: number }, payload: { record?: unknown; raw?: string; rawBytes?: number } = {}): void {
+  /**
+   * Counts a failure and writes it to stderr and the errors file, with the record (or raw line) to
+   * replay it. Called by the stage adapters (and the JSONL decoder's intake), not by stage cores: a
+   * core returns its failures as values.
+   */
+  reject(failure: Failure, where: { source: string; line: number }, payload: Replay = {}): void {
     this.stats.recordFailure(failure);
     const id = recordId(payload.record);
     this.session.errors.report({

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decimal, integer, text } from '../core/option-types.js';
-import type { FlagSpec } from '../cli/stage-spec.js';
+import type { FlagSpec } from '../core/stage-spec.js';
 
 /** Chutes' OpenAI-compatible endpoint: the default when neither `--base-url` nor `CHUTES_BASE_URL` is set. */
 export const DEFAULT_BASE_URL = 'https://llm.chutes.ai/v1';

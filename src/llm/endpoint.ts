@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parse as parseDotenv } from 'dotenv';
 import { EXIT } from '../core/exit-codes.js';
 import type { Session } from '../core/session.js';
+import { sessionEnv } from '../core/session-env.js';
 import { TdError } from '../core/td-error.js';
 import { BASE_URL_ENV, DEFAULT_BASE_URL, HTTP_URL_RULE, isHttpUrl, type EndpointOptions } from './endpoint-options.js';
 
@@ -15,25 +14,6 @@ export interface Endpoint {
   apiKeyEnv: string;
   /** Request cache directory, or undefined when the cache is off. */
   cacheDir: string | undefined;
-}
-
-/**
- * The environment a stage sees: the process environment over a `.env` file in the working directory
- * (read once per session; the process environment wins, as with dotenv's default). dotenv's `config()`
- * is not used: it prints a banner on stdout, which carries data only.
- */
-export function sessionEnv(session: Session, cwd = process.cwd()): NodeJS.ProcessEnv {
-  return session.memo(`llm:env:${cwd}`, () => {
-    let fromFile: Record<string, string> = {};
-    try {
-      fromFile = parseDotenv(readFileSync(join(cwd, '.env')));
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') {
-        throw new TdError(`cannot read ${join(cwd, '.env')}: ${(error as Error).message}`, EXIT.config, 'config');
-      }
-    }
-    return { ...fromFile, ...session.env };
-  });
 }
 
 /** The default cache directory: `$XDG_CACHE_HOME/td/llm`, else `~/.cache/td/llm`. */

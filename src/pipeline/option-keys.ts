@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FlagSpec } from '../cli/stage-spec.js';
+import type { FlagSpec } from '../core/stage-spec.js';
 
 /** `min-parsed`, `min_parsed` and `minParsed` all name the option key `minParsed`. */
 export function camelKey(written: string): string {

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { parse, TomlError } from 'smol-toml';
-import { CommonOptionsSchema, type CommonOptions } from '../cli/common-options.js';
-import type { StageSpec } from '../cli/stage-spec.js';
+import type { StageSpec } from '../core/stage-spec.js';
 import { EXIT } from '../core/exit-codes.js';
 import { fileError } from '../core/file-error.js';
 import { TdError } from '../core/td-error.js';
 import { endpointOptionShape } from '../llm/endpoint-options.js';
+import { CommonOptionsSchema, type CommonOptions } from './common-options.js';
+import type { ChainPlan, ChainStage } from './compose.js';
 import { originLabel, parseAssigned, type Assigned, type SettingProblem } from './assigned-options.js';
 import { camelKey, kebabKey, optionKeys, schemaKeys } from './option-keys.js';
 import { TomlLines } from './toml-lines.js';
@@ -23,12 +24,10 @@ const RUN_KEYS = schemaKeys(CommonOptionsSchema)!;
 const LLM_KEYS = Object.keys(endpointOptionShape);
 
 /** One stage of a pipeline file, with its options parsed by its own schema. */
-export interface PipelineStage {
-  spec: StageSpec;
-  options: unknown;
-}
+export type PipelineStage = ChainStage;
 
-export interface Pipeline {
+/** A pipeline file, read: what `composeStages` builds the chain from. */
+export interface Pipeline extends ChainPlan {
   file: string;
   /** In file order: a source (if any) first, a sink (if any) last. */
   stages: PipelineStage[];

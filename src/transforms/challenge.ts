@@ -4,7 +4,7 @@ import { fail, ok } from '../core/outcome.js';
 import { flag } from '../core/option-types.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
-import type { TransformSpec } from '../cli/stage-spec.js';
+import type { TransformSpec } from '../core/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
 import { CHALLENGE_PROMPT_VERSION, challengeMessages } from './generate/challenge-prompt.js';
@@ -31,7 +31,7 @@ export function createChallengeStage(options: ChallengeOptions, runtime: StageRu
     input: TurnRecordSchema,
     // Records in progress exceed requests in flight, so cache reads and writes overlap the requests: the
     // endpoint limiter, not the stage, bounds what is in flight at the server.
-    concurrency: stageConcurrency(options.concurrency),
+    recordsInFlight: stageConcurrency(options.concurrency),
     run: async (record, ctx) => {
       const messages = challengeMessages(record.messages, record.pr);
       // The reference turn goes only to an offline provider (td/repair answers with it); an endpoint never sees it.

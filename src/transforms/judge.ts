@@ -5,7 +5,7 @@ import { ok, type Failure, type Outcome } from '../core/outcome.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
 import type { StageStats } from '../core/stats.js';
-import type { TransformSpec } from '../cli/stage-spec.js';
+import type { TransformSpec } from '../core/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
 import { openLlm, type Llm } from '../llm/llm.js';
 import { abstention, aggregate, sideVerdict } from './judge/aggregate.js';
@@ -66,7 +66,7 @@ export function createJudgeStage(options: JudgeOptions, runtime: StageRuntime): 
     input: (options.against === 'king' ? KingDuelSchema : ReferenceDuelSchema) as unknown as z.ZodType<DuelRecord>,
     // Enough records in progress to keep about twice `--concurrency` requests waiting on the endpoint
     // limiter (which alone bounds what is in flight at the server), so cache I/O overlaps the requests.
-    concurrency: callsPerRecord === 0 ? 4 : Math.max(2, Math.ceil((2 * options.concurrency) / callsPerRecord)),
+    recordsInFlight: callsPerRecord === 0 ? 4 : Math.max(2, Math.ceil((2 * options.concurrency) / callsPerRecord)),
     run: (record, ctx) => judgeRecord(record, { options, llm, responseFormat, signal: ctx.signal, stats: ctx.runtime.stats }),
     close: () => {
       if (runtime.stats.in === 0) return;

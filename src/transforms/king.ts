@@ -4,7 +4,7 @@ import { fail, ok } from '../core/outcome.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
 import { text } from '../core/option-types.js';
-import type { TransformSpec } from '../cli/stage-spec.js';
+import type { TransformSpec } from '../core/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
 import { readExcludeList } from '../core/exclude-list.js';
@@ -32,7 +32,7 @@ export function createKingStage(options: KingOptions, runtime: StageRuntime): Tr
     input: TurnRecordSchema,
     // Records in progress exceed requests in flight, so cache reads and writes overlap the requests: the
     // endpoint limiter, not the stage, bounds what is in flight at the server.
-    concurrency: stageConcurrency(options.concurrency),
+    recordsInFlight: stageConcurrency(options.concurrency),
     run: async (record, ctx) => {
       if (excluded.has(record.instance_id)) return fail('filtered', 'excluded', `instance ${record.instance_id} is listed in ${options.exclude}`);
       // Only the history goes in: kingMessages never sees the record, so nothing from `pr` can reach the request.

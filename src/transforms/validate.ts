@@ -4,7 +4,7 @@ import { TurnRecordSchema } from '../contract/turn.js';
 import { ok } from '../core/outcome.js';
 import type { JsonObject } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
-import type { TransformSpec } from '../cli/stage-spec.js';
+import type { TransformSpec } from '../core/stage-spec.js';
 
 export const VALIDATE_CONTRACTS = {
   turn: TurnRecordSchema,
@@ -25,7 +25,7 @@ export function createValidateStage(options: ValidateOptions): TransformStage<Js
   return {
     input: VALIDATE_CONTRACTS[options.as] as unknown as z.ZodType<JsonObject>,
     run: async (record) => ok(record),
-    concurrency: 1,
+    recordsInFlight: 1,
   };
 }
 

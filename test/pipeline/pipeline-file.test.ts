@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rmSync } from 'node:fs';
-import { STAGES } from '../../src/cli/registry.js';
+import { STAGES } from '../../src/pipeline/registry.js';
 import { TdError } from '../../src/core/td-error.js';
 import { loadPipeline, type PipelineArgs } from '../../src/pipeline/pipeline-file.js';
 import { tempDir } from '../helpers/llm.js';

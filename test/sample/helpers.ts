@@ -3,6 +3,7 @@ import type { ErrorEntry, ErrorSink } from '../../src/core/errors-sink.js';
 import { silentLogger, type Logger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { Session, type Item } from '../../src/core/session.js';
+import { runSource } from '../../src/core/source-stream.js';
 import { SampleOptionsSchema, type SampleOptionsInput } from '../../src/sources/sample/options.js';
 import { createSampleSource, type SampleDeps } from '../../src/sources/sample/sample-source.js';
 
@@ -34,8 +35,7 @@ export async function runSample(
   const options = SampleOptionsSchema.parse({ trajectories: FIXTURE_TRAJECTORIES, prs: FIXTURE_PRS, installExtensions: false, ...input });
   const items: Item[] = [];
   try {
-    for await (const item of await createSampleSource(options, runtime, deps)) {
-      runtime.stats.out++;
+    for await (const item of runSource(await createSampleSource(options, runtime, deps), runtime)) {
       items.push(item);
       deps.onItem?.(item, session);
     }

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
 import { ScoredRecordSchema } from '../../src/contract/scored.js';
 import { TurnRecordSchema } from '../../src/contract/turn.js';
+import { runSource } from '../../src/core/source-stream.js';
 import { TdError } from '../../src/core/td-error.js';
 import { createImportSource, repoFromInstance } from '../../src/sources/import/import-source.js';
 import { ImportOptionsSchema } from '../../src/sources/import/options.js';
@@ -17,7 +18,8 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 async function importSeed(values: Record<string, unknown>) {
   const t = testSession({ stage: 'import' });
-  const items = await collectAll(await createImportSource(ImportOptionsSchema.parse({ dir: SEED, answers: 'answer_kimi', ...values }), t.runtime));
+  const stage = await createImportSource(ImportOptionsSchema.parse({ dir: SEED, answers: 'answer_kimi', ...values }), t.runtime);
+  const items = await collectAll(runSource(stage, t.runtime));
   return { items, records: items.map((item) => item.record as Record<string, any>), t, failures: t.errors.map((e) => `${e.source}:${e.line} ${e.kind}/${e.reason}: ${e.error}`) };
 }
 
@@ -137,7 +139,7 @@ describe('td import', () => {
     const t = testSession({ stage: 'import' });
     const source = await createImportSource(ImportOptionsSchema.parse({ dir: SEED, as: 'turn' }), t.runtime);
     const seen: string[] = [];
-    for await (const item of source) {
+    for await (const item of runSource(source, t.runtime)) {
       seen.push(String(item.record.id));
       t.stop.abort();
     }

@@ -1,18 +1,21 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { stageInput } from '../../src/core/source-stream.js';
 import { decodeJsonl } from '../../src/sources/jsonl-source.js';
 import { collectAll, testSession } from '../helpers/session.js';
 
-/** Feeds `text` to the decoder in chunks of `chunkSize` bytes, so line handling across chunks is exercised. */
+/**
+ * Feeds `text` to the decoder in chunks of `chunkSize` bytes, so line handling across chunks is
+ * exercised; its failures go to the stage that reads the records (as in a chain), here `td validate`.
+ */
 async function decode(input: Buffer | string, options: { chunkSize?: number; maxLineBytes?: number } = {}) {
   const bytes = Buffer.isBuffer(input) ? input : Buffer.from(input);
   const size = options.chunkSize ?? 1 << 16;
   const chunks: Buffer[] = [];
   for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
   const test = testSession({ stage: 'validate' });
-  const items = await collectAll(
-    decodeJsonl(Readable.from(chunks), { name: '<stdin>', runtime: test.runtime, ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}) }),
-  );
+  const decoded = decodeJsonl(Readable.from(chunks), { name: '<stdin>', stopSignal: test.runtime.stopSignal, ...(options.maxLineBytes ? { maxLineBytes: options.maxLineBytes } : {}) });
+  const items = await collectAll(stageInput(decoded, test.runtime));
   return { items, errors: test.errors, stats: test.runtime.stats };
 }
 
@@ -111,7 +114,7 @@ describe('decodeJsonl', () => {
     const test = testSession({ stage: 'test' });
     const lines = Array.from({ length: 100 }, (_, n) => `{"n":${n}}\n`).join('');
     const seen: number[] = [];
-    for await (const item of decodeJsonl(Readable.from([Buffer.from(lines)]), { name: 'f', runtime: test.runtime })) {
+    for await (const item of stageInput(decodeJsonl(Readable.from([Buffer.from(lines)]), { name: 'f', stopSignal: test.runtime.stopSignal }), test.runtime)) {
       seen.push(item.record.n as number);
       if (seen.length === 3) test.stop.abort();
     }
@@ -135,7 +138,7 @@ describe('decodeJsonl', () => {
         }),
       };
       const seen: unknown[] = [];
-      for await (const item of decodeJsonl(input, { name: 'f', runtime: test.runtime })) {
+      for await (const item of stageInput(decodeJsonl(input, { name: 'f', stopSignal: test.runtime.stopSignal }), test.runtime)) {
         seen.push(item.record.n);
         test.stop.abort();
       }

@@ -1,9 +1,8 @@
+import type { ProgressMode } from '../../pipeline/common-options.js';
 import { startPlainProgress } from './plain-progress.js';
 import type { TrackedStage } from './progress-text.js';
 
-/** `auto`: live bars when stderr is a terminal, plain lines otherwise; `bars`, `lines`, `off` force one. */
-export const PROGRESS_MODES = ['auto', 'bars', 'lines', 'off'] as const;
-export type ProgressMode = (typeof PROGRESS_MODES)[number];
+export { PROGRESS_MODES, type ProgressMode } from '../../pipeline/common-options.js';
 
 export interface ProgressSettings {
   mode: ProgressMode;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decimal, flag, integer, text } from '../../core/option-types.js';
-import type { FlagSpec } from '../../cli/stage-spec.js';
+import type { FlagSpec } from '../../core/stage-spec.js';
 
 export const ReportOptionsSchema = z
   .object({

@@ -1,4 +1,4 @@
-import type { SinkSpec } from '../../cli/stage-spec.js';
+import type { SinkSpec } from '../../core/stage-spec.js';
 import { REPORT_FLAGS, ReportOptionsSchema, type ReportOptions } from './options.js';
 import { createReportSink } from './report-sink.js';
 

@@ -8,7 +8,8 @@ import { ScoredRecordSchema } from '../../contract/scored.js';
 import { ChallengerRecordSchema, TurnRecordSchema } from '../../contract/turn.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { fail, ok, type Outcome } from '../../core/outcome.js';
-import type { Item, JsonObject, StageRuntime } from '../../core/session.js';
+import type { JsonObject, StageRuntime } from '../../core/session.js';
+import type { RunContext, SourceStage, Sourced } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
 import { formatZodError } from '../../core/zod-format.js';
 import { toPr } from '../sample/pr-table.js';
@@ -34,12 +35,12 @@ interface ImportPlan {
  * output or in the errors file with its reason; a file that breaks off is one entry, and the rest of it
  * is not read (see docs/run.md for the layout and each file's schema).
  */
-export async function createImportSource(options: ImportOptions, runtime: StageRuntime): Promise<AsyncIterable<Item>> {
+export async function createImportSource(options: ImportOptions, runtime: StageRuntime): Promise<SourceStage> {
   const plan = planImport(options);
   const { layout, as, answerDir } = plan;
   const prompts = `${layout.promptFiles.length} prompt file${layout.promptFiles.length === 1 ? '' : 's'}`;
   runtime.log.info(`importing ${prompts} from ${layout.dir} as ${as} records${answerDir ? ` (answers from ${answerDir}/)` : ''}`);
-  return importRecords(plan, runtime);
+  return { run: (ctx) => importRecords(plan, ctx) };
 }
 
 function planImport(options: ImportOptions): ImportPlan {
@@ -64,36 +65,29 @@ function planImport(options: ImportOptions): ImportPlan {
   return { layout, as, answerDir, against: options.against };
 }
 
-async function* importRecords(plan: ImportPlan, runtime: StageRuntime): AsyncGenerator<Item> {
+async function* importRecords(plan: ImportPlan, ctx: RunContext): AsyncGenerator<Sourced<JsonObject>> {
   const commits = new CommitCache(plan.layout.dir);
   for (const file of plan.layout.promptFiles) {
-    if (runtime.stopSignal.aborted) return;
+    if (ctx.stopSignal.aborted) return;
     const stem = promptStem(file);
     let last = -1;
+    let broken: Sourced<never> | undefined;
     try {
       for await (const { key, value } of readPromptArray(join(plan.layout.dir, file))) {
-        if (runtime.stopSignal.aborted) return;
+        if (ctx.stopSignal.aborted) return;
         last = key;
-        runtime.stats.in++;
         const where = { source: file, line: key + 1 };
         const outcome = await importPrompt(value, { file, index: key, stem }, plan, commits);
-        if (outcome.ok) yield { record: outcome.record, ...where };
-        else runtime.reject(outcome.failure, where, { record: value });
+        yield outcome.ok ? { ...outcome, ...where } : { ...outcome, ...where, replay: { record: value } };
       }
     } catch (error) {
       // Past a syntax error the prompts of the file cannot be told apart, let alone counted: the entry
       // says that the rest of the file was not read (docs/run.md says so too).
-      runtime.stats.in++;
       const after = last < 0 ? '' : ` (after item ${last})`;
-      runtime.reject(
-        {
-          kind: 'invalid',
-          reason: 'bad-prompt-file',
-          message: `not a JSON array of prompts${after}: ${(error as Error).message}; the rest of the file is not read (fix it and import again)`,
-        },
-        { source: file, line: 0 },
-      );
+      const message = `not a JSON array of prompts${after}: ${(error as Error).message}; the rest of the file is not read (fix it and import again)`;
+      broken = { ok: false, failure: { kind: 'invalid', reason: 'bad-prompt-file', message }, source: file, line: 0 };
     }
+    if (broken) yield broken;
   }
 }
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FlagSpec } from '../../cli/stage-spec.js';
+import type { FlagSpec } from '../../core/stage-spec.js';
 import { text } from '../../core/option-types.js';
 
 /** What `td import` makes of each prompt: the furthest stage wanted, each adding to the one before. */

@@ -1,4 +1,4 @@
-import type { SourceSpec } from '../../cli/stage-spec.js';
+import type { SourceSpec } from '../../core/stage-spec.js';
 import { createImportSource } from './import-source.js';
 import { IMPORT_FLAGS, ImportOptionsSchema, type ImportOptions } from './options.js';
 

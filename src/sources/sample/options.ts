@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { FlagSpec } from '../../cli/stage-spec.js';
+import type { FlagSpec } from '../../core/stage-spec.js';
 import { byteSize, flag, integer, text } from '../../core/option-types.js';
 
 export const DEFAULT_TRAJECTORIES = 'hf://datasets/AlienKevin/SWE-ZERO-12M-trajectories/data/*.parquet';

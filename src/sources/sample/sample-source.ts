@@ -1,15 +1,16 @@
 import type { TurnRecord } from '../../contract/turn.js';
 import { boundedRaw } from '../../core/errors-sink.js';
+import { readExcludeList } from '../../core/exclude-list.js';
 import { EXIT } from '../../core/exit-codes.js';
 import type { Failure } from '../../core/outcome.js';
-import type { Item, StageRuntime } from '../../core/session.js';
+import type { Replay, StageRuntime } from '../../core/session.js';
+import { sessionEnv } from '../../core/session-env.js';
+import type { RunContext, SourceStage, Sourced } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
-import { sessionEnv } from '../../llm/endpoint.js';
 import { DuckDb } from './duckdb.js';
-import { readExcludeList } from '../../core/exclude-list.js';
+import { type BadPrLine, PrTable, toPr } from './pr-table.js';
 import { firstLine, listDataset, type Dataset, type HubAccess } from './list-files.js';
 import type { SampleOptions } from './options.js';
-import { PrTable, toPr } from './pr-table.js';
 import { hash32 } from '../../core/seeded-random.js';
 import { assertTrajectoryColumns, countRows, readTrajectoryRows, type TrajectoryRow } from './trajectory-rows.js';
 import { eligibleTurns, parseTrajectory, pickTurns, trajectoryId, turnRecord, type TurnSource } from './trajectory.js';
@@ -28,6 +29,8 @@ export interface SampleDeps {
 
 interface SamplePlan {
   options: SampleOptions;
+  /** Lines of a JSONL PR table that are no PR rows, found while indexing it, not yet reported. */
+  badPrLines: BadPrLine[];
   trajectories: Dataset;
   prs: Dataset;
   space: RowSpace;
@@ -37,13 +40,13 @@ interface SamplePlan {
 }
 
 /**
- * `td sample` as a record source: lists the files, reads their row counts, then yields turn records.
+ * `td sample` as a source stage: lists the files, reads their row counts, then yields turn records.
  * Everything that can be wrong with the arguments (a bad URI, no files, a missing exclude file, no
  * httpfs) is thrown here as a TdError, before the first record.
  */
-export async function createSampleSource(options: SampleOptions, runtime: StageRuntime, deps: SampleDeps = {}): Promise<AsyncIterable<Item>> {
+export async function createSampleSource(options: SampleOptions, runtime: StageRuntime, deps: SampleDeps = {}): Promise<SourceStage<TurnRecord>> {
   const plan = await prepare(options, runtime, deps);
-  return sampleTurns(plan, runtime);
+  return { run: (ctx) => sampleTurns(plan, ctx) };
 }
 
 async function prepare(options: SampleOptions, runtime: StageRuntime, deps: SampleDeps): Promise<SamplePlan> {
@@ -101,17 +104,14 @@ async function prepare(options: SampleOptions, runtime: StageRuntime, deps: Samp
   // A line of a JSONL PR table that is no PR row belongs to no trajectory: the first shard (or the
   // unsharded run) reports it, so the shards' errors still add up to the unsharded run's.
   const reportsTable = options.shard === undefined || options.shard.index === 1;
+  const badPrLines: BadPrLine[] = [];
   const prTable = new PrTable(
     prs,
     db,
-    (bad) => {
-      if (!reportsTable) return;
-      const payload = bad.rawBytes === undefined ? boundedRaw(bad.raw, Buffer.byteLength(bad.raw)) : { raw: bad.raw, rawBytes: bad.rawBytes };
-      runtime.reject({ kind: 'invalid', reason: 'bad-pr', message: `PR table: ${bad.message}` }, { source: bad.file, line: bad.line }, payload);
-    },
+    (bad) => void (reportsTable && badPrLines.push(bad)),
     (rows) => runtime.stats.add('PR rows indexed', rows),
   );
-  return { options, trajectories, prs, space, exclude, db, prTable };
+  return { options, badPrLines, trajectories, prs, space, exclude, db, prTable };
 }
 
 async function readCounts(dataset: Dataset, db: () => Promise<DuckDb>, signal: AbortSignal): Promise<number[]> {
@@ -123,11 +123,14 @@ async function readCounts(dataset: Dataset, db: () => Promise<DuckDb>, signal: A
   }
 }
 
-/** What became of one drawn trajectory; `line` places it in messages (JSONL line, or 1-based parquet row). */
-type Verdict = { line: number } & (
-  | { records: TurnRecord[] }
-  | { failure: Failure; payload: { record?: unknown; raw?: string; rawBytes?: number } }
-);
+/** What became of one drawn trajectory: its turn records, or why it gives none. `line` places it in messages (JSONL line, or 1-based parquet row). */
+type TrajectoryOutcome = { line: number } & ({ records: TurnRecord[] } | { failure: Failure; replay: Replay });
+
+/** A line of a JSONL PR table that is no PR row, as a failure of the sample (it belongs to no trajectory). */
+function badPrFailure(bad: BadPrLine): Sourced<never> {
+  const replay = bad.rawBytes === undefined ? boundedRaw(bad.raw, Buffer.byteLength(bad.raw)) : { raw: bad.raw, rawBytes: bad.rawBytes };
+  return { ok: false, failure: { kind: 'invalid', reason: 'bad-pr', message: `PR table: ${bad.message}` }, source: bad.file, line: bad.line, replay };
+}
 
 /**
  * The sampling loop. The whole sample is the first `count` turn records in draw order (windows in draw
@@ -135,7 +138,8 @@ type Verdict = { line: number } & (
  * that are filtered out. A shard walks the same order (it must, to know where the whole sample ends)
  * and emits, and reports skips for, only the trajectories that hash to it.
  */
-async function* sampleTurns(plan: SamplePlan, runtime: StageRuntime): AsyncGenerator<Item> {
+async function* sampleTurns(plan: SamplePlan, ctx: RunContext): AsyncGenerator<Sourced<TurnRecord>> {
+  const { runtime } = ctx;
   const { options, space } = plan;
   const { shard } = options;
   const draw = new WindowDraw(space, options.seed, options.window);
@@ -145,7 +149,7 @@ async function* sampleTurns(plan: SamplePlan, runtime: StageRuntime): AsyncGener
   let emitted = 0;
 
   while (emitted < options.count && !draw.exhausted) {
-    if (runtime.stopSignal.aborted || runtime.signal.aborted) return;
+    if (ctx.stopSignal.aborted || ctx.signal.aborted) return;
     const windows = Math.max(1, Math.min(Math.ceil((options.count - emitted) / perWindow), Math.ceil(BATCH_ROWS / options.window)));
     const batch: RowRef[] = [];
     for (let w = 0; w < windows && !draw.exhausted; w++) {
@@ -155,27 +159,29 @@ async function* sampleTurns(plan: SamplePlan, runtime: StageRuntime): AsyncGener
     if (batch.length === 0) continue;
     runtime.stats.add('trajectories read', batch.length);
 
-    let verdicts: Verdict[];
+    let outcomes: TrajectoryOutcome[];
     try {
-      verdicts = await judgeBatch(plan, batch, runtime.signal);
+      outcomes = await decideBatch(plan, batch, ctx.signal);
     } catch (error) {
-      if (runtime.signal.aborted) return;
+      if (ctx.signal.aborted) return;
+      // The bad PR lines found before the failure are still reported.
+      for (const bad of plan.badPrLines.splice(0)) yield badPrFailure(bad);
       throw error;
     }
-    for (const [index, verdict] of verdicts.entries()) {
-      if (runtime.stopSignal.aborted) return;
+    for (const bad of plan.badPrLines.splice(0)) yield badPrFailure(bad);
+    for (const [index, outcome] of outcomes.entries()) {
+      if (ctx.stopSignal.aborted) return;
       const ref = batch[index]!;
       const file = plan.trajectories.files[ref.file]!;
       const ours = mine(trajectoryId({ file: file.name, row: ref.row }));
-      if (ours) runtime.stats.in++;
-      if ('failure' in verdict) {
-        if (ours) runtime.reject(verdict.failure, { source: file.name, line: verdict.line }, verdict.payload);
+      if ('failure' in outcome) {
+        if (ours) yield { ok: false, failure: outcome.failure, source: file.name, line: outcome.line, replay: outcome.replay };
         continue;
       }
-      for (const record of verdict.records) {
+      for (const record of outcome.records) {
         if (emitted >= options.count) break;
         emitted++;
-        if (ours) yield { record, source: file.name, line: verdict.line };
+        if (ours) yield { ok: true, record, source: file.name, line: outcome.line };
       }
       if (emitted >= options.count) break;
     }
@@ -185,8 +191,8 @@ async function* sampleTurns(plan: SamplePlan, runtime: StageRuntime): AsyncGener
   }
 }
 
-/** Reads a batch of trajectories and their PRs and decides each one, in batch order. */
-async function judgeBatch(plan: SamplePlan, batch: readonly RowRef[], signal: AbortSignal): Promise<Verdict[]> {
+/** Reads a batch of trajectories and their PRs and decides what becomes of each one, in batch order. */
+async function decideBatch(plan: SamplePlan, batch: readonly RowRef[], signal: AbortSignal): Promise<TrajectoryOutcome[]> {
   const rows = await readBatch(plan, batch, signal);
   const { options, exclude } = plan;
   const drawn = batch.map((ref) => {
@@ -206,19 +212,15 @@ async function judgeBatch(plan: SamplePlan, batch: readonly RowRef[], signal: Ab
   for (const { parse, turns } of drawn) if (parse?.ok && turns.length > 0) wanted.add(parse.trajectory.instance_id);
   const prs = await readPrs(plan, [...wanted], signal);
 
-  return drawn.map(({ source, row, parse, turns }): Verdict => {
+  return drawn.map(({ source, row, parse, turns }): TrajectoryOutcome => {
     const id = trajectoryId(source);
     const line = row?.line ?? source.row + 1;
-    const skip = (kind: Failure['kind'], reason: string, message: string, payload: { record?: unknown; raw?: string; rawBytes?: number }): Verdict => ({
-      line,
-      failure: { kind, reason, message },
-      payload,
-    });
+    const skip = (kind: Failure['kind'], reason: string, message: string, replay: Replay): TrajectoryOutcome => ({ line, failure: { kind, reason, message }, replay });
     if (row === undefined) return skip('invalid', 'bad-trajectory', `row ${source.row} of ${source.file} could not be read`, { record: { id, source } });
     if (parse === undefined) {
       const raw = row.raw ?? '';
-      const payload = row.rawBytes === undefined ? boundedRaw(raw, Buffer.byteLength(raw)) : { raw, rawBytes: row.rawBytes };
-      return skip('invalid', 'bad-trajectory', row.error ?? 'unreadable row', payload);
+      const replay = row.rawBytes === undefined ? boundedRaw(raw, Buffer.byteLength(raw)) : { raw, rawBytes: row.rawBytes };
+      return skip('invalid', 'bad-trajectory', row.error ?? 'unreadable row', replay);
     }
     if (!parse.ok) return skip('invalid', 'bad-trajectory', parse.message, { record: { id, source, ...row.value } });
     const trajectory = parse.trajectory;

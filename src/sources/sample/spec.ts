@@ -1,4 +1,4 @@
-import type { SourceSpec } from '../../cli/stage-spec.js';
+import type { SourceSpec } from '../../core/stage-spec.js';
 import { SAMPLE_FLAGS, SampleOptionsSchema, type SampleOptions } from './options.js';
 import { createSampleSource } from './sample-source.js';
 

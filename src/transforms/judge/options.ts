@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { decimal, flag, integer } from '../../core/option-types.js';
-import type { FlagSpec } from '../../cli/stage-spec.js';
+import type { FlagSpec } from '../../core/stage-spec.js';
 import { DEFAULT_MODEL, ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
 
 /** The judge name that selects td's offline rules judge instead of a model. */

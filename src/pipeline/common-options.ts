@@ -1,10 +1,16 @@
 import { z } from 'zod';
 import { byteSize, decimal, flag, text } from '../core/option-types.js';
-import { PROGRESS_MODES } from './progress/progress.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../sources/jsonl-source.js';
-import type { FlagSpec } from './stage-spec.js';
+import type { FlagSpec } from '../core/stage-spec.js';
 
-/** Options every stage command takes: where records come from and go, and how the process behaves. */
+/** `auto`: live bars when stderr is a terminal, plain lines otherwise; `bars`, `lines`, `off` force one. */
+export const PROGRESS_MODES = ['auto', 'bars', 'lines', 'off'] as const;
+export type ProgressMode = (typeof PROGRESS_MODES)[number];
+
+/**
+ * Options every stage command and `td run` take: where records come from and go, and how the process
+ * behaves. Parsed by the CLI (flags) and the pipeline file (`[run]`) alike.
+ */
 export const CommonOptionsSchema = z.object({
   input: text().optional(),
   output: text().optional(),
@@ -59,3 +65,6 @@ export const PROCESS_FLAGS: readonly FlagSpec[] = [
     defaultText: '10',
   },
 ];
+
+/** The flags every command shares (input, output, errors file, process behaviour). */
+export const COMMON_FLAGS: readonly FlagSpec[] = [...INPUT_FLAGS, ...OUTPUT_FLAGS, ...PROCESS_FLAGS];

@@ -12,16 +12,17 @@ interface Done {
 }
 
 /**
- * Runs a transform stage over items: validates each record against the stage's input contract, calls
- * the core with bounded concurrency, and yields successes in input order. Failures go to the errors
- * sink (with the record, so they can be replayed) and the stream goes on.
+ * The transform adapter: runs a transform over items. Validates each record against the stage's input
+ * contract, calls the core with bounded concurrency (`recordsInFlight`), and yields successes in input
+ * order. Failures go to the errors sink (with the record, so they can be replayed) and the stream goes
+ * on. Every item is counted in, and then out or failed.
  *
  * One record per id: a success whose input `id` was already passed on is rejected as `duplicate-id`
  * (kind invalid). The check runs where results come out in input order, so which record wins does
  * not depend on timing: the first to succeed wins (with the request cache on, an identical duplicate
  * costs no second model call).
  */
-export async function* runStage<I, O>(
+export async function* runTransform<I, O>(
   items: AsyncIterable<Item> | Iterable<Item>,
   stage: TransformStage<I, O>,
   runtime: StageRuntime,
@@ -47,7 +48,7 @@ export async function* runStage<I, O>(
 
   const ids = new UniqueIds();
   try {
-    const options = { concurrency: stage.concurrency, ...(stage.readAhead === undefined ? {} : { readAhead: stage.readAhead }) };
+    const options = { concurrency: stage.recordsInFlight, ...(stage.readAhead === undefined ? {} : { readAhead: stage.readAhead }) };
     for await (const { item, outcome } of orderedMap(items, process, options)) {
       const failure = outcome.ok ? ids.check(item.record) : outcome.failure;
       if (failure) {
@@ -63,13 +64,13 @@ export async function* runStage<I, O>(
 }
 
 /**
- * The same stage as a Node Duplex stream of items (object mode), for `stream.pipeline` and `.pipe`.
+ * The same transform as a Node Duplex stream of items (object mode), for `stream.pipeline` and `.pipe`.
  * Destroying the stream aborts the calls in flight.
  */
-export function createStageStream<I, O>(stage: TransformStage<I, O>, runtime: StageRuntime): Duplex {
+export function transformStream<I, O>(stage: TransformStage<I, O>, runtime: StageRuntime): Duplex {
   const destroyed = new AbortController();
   const signal = AbortSignal.any([destroyed.signal, runtime.signal]);
-  return iterableDuplex((source: AsyncIterable<Item>) => runStage(source, stage, runtime, signal), {
+  return iterableDuplex((source: AsyncIterable<Item>) => runTransform(source, stage, runtime, signal), {
     onDestroy: () => destroyed.abort(new Error('stream destroyed')),
   });
 }

@@ -1,7 +1,7 @@
 import type { Writable } from 'node:stream';
 import type { z } from 'zod';
-import type { Item, StageRuntime } from '../core/session.js';
-import type { TransformStage } from '../core/stage.js';
+import type { StageRuntime } from './session.js';
+import type { SourceStage, TransformStage } from './stage.js';
 
 /** A command-line flag bound to one key of a stage's options schema. */
 export interface FlagSpec {
@@ -41,7 +41,7 @@ export interface TransformSpec<O = unknown> extends SpecBase<O> {
 /** Produces records from elsewhere (parquet, a seed directory): sample, import. */
 export interface SourceSpec<O = unknown> extends SpecBase<O> {
   kind: 'source';
-  create(options: O, runtime: StageRuntime): Promise<AsyncIterable<Item>> | AsyncIterable<Item>;
+  create(options: O, runtime: StageRuntime): Promise<SourceStage<any>> | SourceStage<any>;
 }
 
 /** Consumes records into files of its own: report. */

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { fail, ok } from '../../src/core/outcome.js';
 import type { Item } from '../../src/core/session.js';
 import type { TransformStage } from '../../src/core/stage.js';
-import { createStageStream, runStage } from '../../src/core/stage-stream.js';
+import { transformStream, runTransform } from '../../src/core/transform-stream.js';
 import { collectAll, delay, testSession } from '../helpers/session.js';
 
 const Input = z.looseObject({ n: z.number().int() });
@@ -18,7 +18,7 @@ function items(records: unknown[]): Item[] {
 function doubler(options: Partial<TransformStage<In, In>> = {}): TransformStage<In, In> {
   return {
     input: Input,
-    concurrency: 3,
+    recordsInFlight: 3,
     run: async (record) => {
       await delay((7 - (record.n % 7)) * 2);
       return record.n === 4 ? fail('rejected', 'format', 'no bash block, got "plain text"') : ok({ ...record, doubled: record.n * 2 });
@@ -27,10 +27,10 @@ function doubler(options: Partial<TransformStage<In, In>> = {}): TransformStage<
   };
 }
 
-describe('runStage', () => {
+describe('runTransform', () => {
   it('passes successes on in input order and sends each failure, with its record, to the errors sink', async () => {
     const { runtime, errors } = testSession({ stage: 'king' });
-    const out = await collectAll(runStage(items([0, 1, 2, 3, 4, 5, 6].map((n) => ({ n, keep: `x${n}` }))), doubler(), runtime));
+    const out = await collectAll(runTransform(items([0, 1, 2, 3, 4, 5, 6].map((n) => ({ n, keep: `x${n}` }))), doubler(), runtime));
     expect(out.map((item) => item.record.n)).toEqual([0, 1, 2, 3, 5, 6]);
     expect(out[1]).toEqual({ record: { n: 1, keep: 'x1', doubled: 2 }, source: 'in.jsonl', line: 2 });
     expect(errors).toEqual([
@@ -42,7 +42,7 @@ describe('runStage', () => {
 
   it('rejects records that break the input contract as schema errors with the field and the value', async () => {
     const { runtime, errors } = testSession({ stage: 'test' });
-    const out = await collectAll(runStage(items([{ n: 1 }, { n: 'two' }, {}]), doubler(), runtime));
+    const out = await collectAll(runTransform(items([{ n: 1 }, { n: 'two' }, {}]), doubler(), runtime));
     expect(out).toHaveLength(1);
     expect(errors.map((e) => [e.line, e.kind, e.reason, e.error])).toEqual([
       [2, 'invalid', 'schema', 'n: expected number, got "two" (string)'],
@@ -58,7 +58,7 @@ describe('runStage', () => {
         return ok(record);
       },
     });
-    const out = await collectAll(runStage(items([{ n: 0 }, { n: 1 }, { n: 2 }]), stage, runtime));
+    const out = await collectAll(runTransform(items([{ n: 0 }, { n: 1 }, { n: 2 }]), stage, runtime));
     expect(out.map((item) => item.record.n)).toEqual([0, 2]);
     expect(errors[0]).toMatchObject({ kind: 'rejected', reason: 'internal', error: 'td test failed unexpectedly: boom' });
   });
@@ -75,7 +75,7 @@ describe('runStage', () => {
         }
       },
     });
-    const running = collectAll(runStage(items([{ n: 0 }, { n: 1 }]), stage, runtime));
+    const running = collectAll(runTransform(items([{ n: 0 }, { n: 1 }]), stage, runtime));
     await delay(20);
     abort.abort();
     expect(await running).toEqual([]);
@@ -94,7 +94,7 @@ describe('runStage', () => {
       { id: 'b', n: 11 },
       { id: 'a', n: 0 },
     ];
-    const out = await collectAll(runStage(items(records), doubler(), runtime));
+    const out = await collectAll(runTransform(items(records), doubler(), runtime));
     expect(out.map((item) => [item.record.id, item.record.n])).toEqual([
       ['a', 0],
       [undefined, 1],
@@ -113,18 +113,18 @@ describe('runStage', () => {
   it('calls close once after the last record', async () => {
     const { runtime } = testSession({ stage: 'test' });
     let closed = 0;
-    await collectAll(runStage(items([{ n: 1 }]), doubler({ close: () => void closed++ }), runtime));
+    await collectAll(runTransform(items([{ n: 1 }]), doubler({ close: () => void closed++ }), runtime));
     expect(closed).toBe(1);
   });
 });
 
-describe('createStageStream', () => {
+describe('transformStream', () => {
   it('works inside stream.pipeline and keeps order', async () => {
     const { runtime } = testSession({ stage: 'test' });
     const seen: number[] = [];
     await pipeline(
       Readable.from(items(Array.from({ length: 30 }, (_, n) => ({ n: n === 4 ? 40 : n })))),
-      createStageStream(doubler(), runtime),
+      transformStream(doubler(), runtime),
       new Writable({
         objectMode: true,
         write(item: Item, _encoding, callback) {
@@ -146,7 +146,7 @@ describe('createStageStream', () => {
         callback();
       },
     });
-    Readable.from(items([{ n: 1 }, { n: 2 }])).pipe(createStageStream(doubler(), runtime)).pipe(sink);
+    Readable.from(items([{ n: 1 }, { n: 2 }])).pipe(transformStream(doubler(), runtime)).pipe(sink);
     await new Promise((resolve) => sink.on('finish', resolve));
     expect(seen).toEqual([2, 4]);
   });
@@ -161,7 +161,7 @@ describe('createStageStream', () => {
         return fail('transient', 'interrupted', 'aborted');
       },
     });
-    const stream = createStageStream(stage, runtime);
+    const stream = transformStream(stage, runtime);
     stream.write({ record: { n: 1 }, source: 's', line: 1 });
     stream.write({ record: { n: 2 }, source: 's', line: 2 });
     stream.resume();
@@ -180,7 +180,7 @@ describe('createStageStream', () => {
         yield { record: { n }, source: 's', line: n + 1 };
       }
     }
-    const stream = createStageStream({ ...doubler(), run: async (record) => ok(record), readAhead: 8 }, runtime);
+    const stream = transformStream({ ...doubler(), run: async (record) => ok(record), readAhead: 8 }, runtime);
     Readable.from(source()).pipe(stream); // nobody reads the stage's output
     await delay(50);
     // Read-ahead window, the readable buffer of the stage (16 objects), and small stream buffers in between.

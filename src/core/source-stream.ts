@@ -1,0 +1,50 @@
+import { Readable } from 'node:stream';
+import { UniqueIds } from './record-checks.js';
+import type { Item, JsonObject, StageRuntime } from './session.js';
+import type { RunContext, SourceStage, Sourced } from './stage.js';
+
+/**
+ * The source adapter: runs a source and passes its records on as items. Everything the source yields
+ * is counted in; a record is counted out, a failure goes to the errors sink (with what it carries to
+ * replay it). One record per id, as in every adapter: a repeated id is rejected as `duplicate-id`.
+ */
+export async function* runSource<O>(stage: SourceStage<O>, runtime: StageRuntime, signal: AbortSignal = runtime.signal): AsyncGenerator<Item<O & JsonObject>, void, undefined> {
+  const stats = runtime.stats;
+  const ids = new UniqueIds();
+  const ctx: RunContext = { stopSignal: runtime.stopSignal, signal, runtime };
+  for await (const produced of stage.run(ctx)) {
+    stats.in++;
+    const failure = produced.ok ? ids.check(produced.record) : produced.failure;
+    if (failure) {
+      runtime.reject(failure, produced, produced.ok ? { record: produced.record } : (produced.replay ?? {}));
+      continue;
+    }
+    stats.out++;
+    yield { record: (produced as { record: O & JsonObject }).record, source: produced.source, line: produced.line };
+  }
+}
+
+/** The same source as an object-mode Readable of items; destroying it aborts the source's work in flight. */
+export function sourceStream<O>(stage: SourceStage<O>, runtime: StageRuntime): Readable {
+  const destroyed = new AbortController();
+  const signal = AbortSignal.any([destroyed.signal, runtime.signal]);
+  const readable = Readable.from(runSource(stage, runtime, signal), { objectMode: true });
+  readable.once('close', () => destroyed.abort(new Error('stream destroyed')));
+  return readable;
+}
+
+/**
+ * Records read on behalf of a stage that is not their source: the JSONL decoder in front of the first
+ * transform or sink of a chain. Its failures (bad lines) are that stage's: counted in and reported at
+ * once, in read order. Its records go on, to be counted by the stage's own adapter when it takes them.
+ */
+export async function* stageInput<O>(produced: AsyncIterable<Sourced<O>>, runtime: StageRuntime): AsyncGenerator<Item<O>, void, undefined> {
+  for await (const next of produced) {
+    if (next.ok) {
+      yield { record: next.record, source: next.source, line: next.line };
+    } else {
+      runtime.stats.in++;
+      runtime.reject(next.failure, next, next.replay ?? {});
+    }
+  }
+}
