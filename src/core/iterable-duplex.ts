@@ -1,4 +1,5 @@
 import { Duplex } from 'node:stream';
+import { WriteQueue } from './write-queue.js';
 
 /**
  * Exposes an async-iterable transform (`source => output`) as an object-mode Duplex.
@@ -60,47 +61,4 @@ export function iterableDuplex<I, O>(
     }
   };
   return duplex;
-}
-
-/** The writable side as an async iterable with one consumer; each write completes when it is pulled. */
-class WriteQueue<T> implements AsyncIterable<T> {
-  private readonly items: Array<{ value: T; done: () => void }> = [];
-  private ended = false;
-  private waiting: ((result: IteratorResult<T>) => void) | undefined;
-
-  push(value: T, done: () => void): void {
-    const waiting = this.waiting;
-    if (waiting) {
-      this.waiting = undefined;
-      done();
-      waiting({ value, done: false });
-      return;
-    }
-    this.items.push({ value, done });
-  }
-
-  end(): void {
-    this.ended = true;
-    const waiting = this.waiting;
-    this.waiting = undefined;
-    waiting?.({ value: undefined, done: true });
-  }
-
-  [Symbol.asyncIterator](): AsyncIterator<T> {
-    return {
-      next: () => {
-        const item = this.items.shift();
-        if (item) {
-          item.done();
-          return Promise.resolve({ value: item.value, done: false });
-        }
-        if (this.ended) return Promise.resolve({ value: undefined, done: true });
-        return new Promise((resolve) => (this.waiting = resolve));
-      },
-      return: () => {
-        this.end();
-        return Promise.resolve({ value: undefined, done: true });
-      },
-    };
-  }
 }

@@ -1,4 +1,5 @@
-import { Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
+import { iterableReadable } from './iterable-readable.js';
 import { UniqueIds } from './record-checks.js';
 import type { Item, JsonObject, StageRuntime } from './session.js';
 import type { RunContext, SourceStage, Sourced } from './stage.js';
@@ -24,13 +25,11 @@ export async function* runSource<O>(stage: SourceStage<O>, runtime: StageRuntime
   }
 }
 
-/** The same source as an object-mode Readable of items; destroying it aborts the source's work in flight. */
+/** The same source as an object-mode Readable of items; destroying it aborts the source's work in flight (`ctx.signal`). */
 export function sourceStream<O>(stage: SourceStage<O>, runtime: StageRuntime): Readable {
   const destroyed = new AbortController();
   const signal = AbortSignal.any([destroyed.signal, runtime.signal]);
-  const readable = Readable.from(runSource(stage, runtime, signal), { objectMode: true });
-  readable.once('close', () => destroyed.abort(new Error('stream destroyed')));
-  return readable;
+  return iterableReadable(runSource(stage, runtime, signal), { onDestroy: () => destroyed.abort(new Error('stream destroyed')) });
 }
 
 /**

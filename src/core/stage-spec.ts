@@ -1,7 +1,6 @@
-import type { Writable } from 'node:stream';
 import type { z } from 'zod';
 import type { StageRuntime } from './session.js';
-import type { SourceStage, TransformStage } from './stage.js';
+import type { SinkStage, SourceStage, TransformStage } from './stage.js';
 
 /** A command-line flag bound to one key of a stage's options schema. */
 export interface FlagSpec {
@@ -47,7 +46,7 @@ export interface SourceSpec<O = unknown> extends SpecBase<O> {
 /** Consumes records into files of its own: report. */
 export interface SinkSpec<O = unknown> extends SpecBase<O> {
   kind: 'sink';
-  create(options: O, runtime: StageRuntime): Promise<Writable> | Writable;
+  create(options: O, runtime: StageRuntime): Promise<SinkStage<any, unknown>> | SinkStage<any, unknown>;
 }
 
 export type StageSpec = TransformSpec<any> | SourceSpec<any> | SinkSpec<any>;

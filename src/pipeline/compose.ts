@@ -5,6 +5,7 @@ import type { Session, StageRuntime } from '../core/session.js';
 import type { StageSpec } from '../core/stage-spec.js';
 import { transformStream } from '../core/transform-stream.js';
 import { TdError } from '../core/td-error.js';
+import { sinkStream } from '../core/sink-stream.js';
 import { sourceStream } from '../core/source-stream.js';
 import type { CommonOptions } from './common-options.js';
 import { assertReadable, jsonlInput, jsonlOutput } from './jsonl-io.js';
@@ -57,7 +58,7 @@ export async function composeStages(plan: ChainPlan, session: Session, stageLog:
     if (spec.kind === 'transform') middle.set(index, transformStream(await spec.create(options, runtimes[index]!), runtimes[index]!));
   }
   const items = first.spec.kind === 'source' ? await first.spec.create(first.options, runtimes[0]!) : undefined;
-  const tail: Writable = last.spec.kind === 'sink' ? await last.spec.create(last.options, runtimes.at(-1)!) : jsonlOutput(common);
+  const tail: Writable = last.spec.kind === 'sink' ? sinkStream(await last.spec.create(last.options, runtimes.at(-1)!), runtimes.at(-1)!) : jsonlOutput(common);
   const head: Readable = items === undefined ? jsonlInput(common, runtimes[0]!) : sourceStream(items, runtimes[0]!);
   return {
     streams: [head, ...middle.values(), tail],

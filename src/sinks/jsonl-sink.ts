@@ -1,5 +1,6 @@
 import { createWriteStream, openSync } from 'node:fs';
 import { Writable } from 'node:stream';
+import { BlockWriter } from '../core/block-writer.js';
 import { EXIT } from '../core/exit-codes.js';
 import { fileError } from '../core/file-error.js';
 import type { Item } from '../core/session.js';
@@ -12,10 +13,9 @@ export interface JsonlSinkOptions {
 }
 
 /**
- * Encodes items as `\n`-terminated JSON lines. Records are stringified and written a batch at a time
- * (`writev`): one write per batch instead of one per record is what brings the codec close to a plain
- * chunked loop. The destination's backpressure is honoured (a batch completes only after `drain`),
- * and its errors (EPIPE when the reader went away) end this stream instead of crashing the process.
+ * Encodes items as `\n`-terminated JSON lines, a block at a time (see `createJsonlWriter`). The
+ * destination's backpressure is honoured (a write completes only after `drain`), and its errors (EPIPE
+ * when the reader went away) end this stream instead of crashing the process.
  */
 export function createJsonlSink(options: JsonlSinkOptions = {}): Writable {
   const path = options.path === '-' ? undefined : options.path;
@@ -41,27 +41,24 @@ export interface JsonlWriterOptions {
   onWritten?: (count: number) => void;
 }
 
-/** Output is gathered up to this many characters before one write to the destination. */
-const BATCH_CHARS = 1 << 20;
-
 /**
- * The encoder over any byte destination. Lines are gathered into one string and written when it holds
- * about 1 MiB, or as soon as the producer pauses (a `setImmediate` flush), so a slow LLM stage still
- * streams each record out at once while a fast one writes a megabyte at a time.
+ * The encoder over any byte destination, on the shared `BlockWriter`: lines are encoded into 1 MiB
+ * blocks and a block is written when full, or as soon as the producer pauses (a `setImmediate` flush of
+ * what the block holds so far), so a slow LLM stage still streams each record out at once while a fast
+ * one writes a megabyte at a time.
  */
 export function createJsonlWriter(destination: NodeJS.WritableStream, options: JsonlWriterOptions = {}): Writable {
   const end = options.end ?? true;
+  const writer = new BlockWriter(destination);
   let failed: Error | undefined;
-  let batch = '';
   let flushScheduled = false;
   /** Callback of the write that waits for the destination to drain, if any. */
   let waitingDrain: ((error?: Error | null) => void) | undefined;
 
-  const flush = (then?: (error?: Error | null) => void): void => {
-    const text = batch;
-    batch = '';
+  /** Hands the blocks (with `partial`, all that was added) to the destination; `then` runs once it can take more. */
+  const flush = (partial: boolean, then?: (error?: Error | null) => void): void => {
     if (failed) return then?.(failed);
-    if (text === '' || destination.write(text)) return then?.();
+    if (writer.write(partial)) return then?.();
     if (!then) return; // the next write or final() waits for drain
     waitingDrain = then;
     destination.once('drain', () => {
@@ -75,16 +72,15 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     flushScheduled = true;
     setImmediate(() => {
       flushScheduled = false;
-      if (batch !== '') flush();
+      if (writer.pendingBytes > 0) flush(true);
     });
   };
 
-  const add = (text: string, count: number, callback: (error?: Error | null) => void): void => {
+  const added = (count: number, callback: (error?: Error | null) => void): void => {
     if (failed) return callback(failed);
-    batch += text;
     options.onWritten?.(count);
     const needsDrain = (destination as { writableNeedDrain?: boolean }).writableNeedDrain === true;
-    if (batch.length >= BATCH_CHARS || needsDrain) return flush(callback);
+    if (writer.hasFullBlock || needsDrain) return flush(needsDrain, callback);
     scheduleFlush();
     callback();
   };
@@ -93,15 +89,15 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     objectMode: true,
     highWaterMark: 64,
     write(item: Item, _encoding, callback) {
-      add(JSON.stringify(item.record) + '\n', 1, callback);
+      writer.add(JSON.stringify(item.record) + '\n');
+      added(1, callback);
     },
     writev(chunks, callback) {
-      let text = '';
-      for (const { chunk } of chunks) text += JSON.stringify((chunk as Item).record) + '\n';
-      add(text, chunks.length, callback);
+      for (const { chunk } of chunks) writer.add(JSON.stringify((chunk as Item).record) + '\n');
+      added(chunks.length, callback);
     },
     final(callback) {
-      flush((error) => {
+      flush(true, (error) => {
         if (error) return callback(error);
         if (!end) return callback();
         destination.once('finish', () => callback());
@@ -110,12 +106,11 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     },
     destroy(error, callback) {
       // Destroyed before the end (the source or another stage failed): the records already acknowledged
-      // are still delivered. The pending batch is written while the destination takes data, and a file
-      // is ended, not destroyed, so what it buffered reaches the disk too.
+      // are still delivered. What the writer holds is written while the destination takes data, and a
+      // file is ended, not destroyed, so what it buffered reaches the disk too.
       const target = destination as NodeJS.WritableStream & { destroyed?: boolean };
       const healthy = failed === undefined && target.writable && target.destroyed !== true;
-      if (healthy && batch !== '') destination.write(batch);
-      batch = '';
+      if (healthy) writer.write(true);
       if (end && healthy) destination.end();
       else if (end && target.destroyed !== true) (destination as unknown as Writable).destroy?.();
       callback(error);

@@ -1,13 +1,12 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { onTestFinished } from 'vitest';
 import type { ErrorEntry } from '../../src/core/errors-sink.js';
 import { silentLogger } from '../../src/core/logger.js';
 import { Redactor } from '../../src/core/redact.js';
 import { Session, type StageRuntime } from '../../src/core/session.js';
+import { runSink } from '../../src/core/sink-stream.js';
 import { ReportOptionsSchema, type ReportOptionsInput } from '../../src/sinks/report/options.js';
 import { createReportSink, type ReportResult } from '../../src/sinks/report/report-sink.js';
 import { parseJsonl } from './cli.js';
@@ -32,9 +31,9 @@ export async function runReport(records: readonly unknown[], options: ReportOpti
   const session = new Session(silentLogger, { report: (entry) => errors.push(entry), close() {} }, redactor, never, never);
   const runtime = session.forStage('report');
   const sink = createReportSink(ReportOptionsSchema.parse(options), runtime);
-  const items = records.map((record, i) => ({ record, source: '<test>', line: i + 1 }));
-  await pipeline(Readable.from(items, { objectMode: true }), sink);
-  return { result: sink.result!, runtime, errors };
+  const items = records.map((record, i) => ({ record: record as Record<string, unknown>, source: '<test>', line: i + 1 }));
+  const result = await runSink(items, sink, runtime);
+  return { result: result!, runtime, errors };
 }
 
 export function readLines(dir: string, file: string): Array<Record<string, unknown>> {

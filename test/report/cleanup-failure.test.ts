@@ -4,9 +4,8 @@
  * node:fs is mocked in this file only, so that rmSync can fail for the temp dir (as root, no
  * permission trick makes it fail).
  */
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { describe, expect, it, vi } from 'vitest';
+import { runSink } from '../../src/core/sink-stream.js';
 import { ReportOptionsSchema } from '../../src/sinks/report/options.js';
 import { createReportSink } from '../../src/sinks/report/report-sink.js';
 import { tempDir } from '../helpers/report.js';
@@ -38,14 +37,14 @@ describe('td report cleanup', () => {
       fault.rmPathIncludes = '.td-tmp-';
       test.stop.abort();
       const items = [scoredRecord()].map((record, i) => ({ record, source: '<test>', line: i + 1 }));
-      await pipeline(Readable.from(items, { objectMode: true }), sink);
+      const result = await runSink(items, sink, test.runtime);
       await new Promise((resolve) => setImmediate(resolve));
       expect(unhandled).toEqual([]);
       expect(test.logs).toEqual([
         expect.stringMatching(/^warning: cannot remove .*\.report\.td-tmp-\d+: EBUSY: resource busy or locked/),
         `warning: interrupted: ${out} left as it was`,
       ]);
-      expect(sink.result).toBeUndefined();
+      expect(result).toBeUndefined();
     } finally {
       fault.rmPathIncludes = undefined;
       process.off('unhandledRejection', onUnhandled);

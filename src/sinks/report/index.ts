@@ -1,6 +1,6 @@
-/** `td report`'s public surface, for in-process use (`pipeline(source, createReportSink(...))`). */
+/** `td report`'s public surface, for in-process use (`runSink(items, createReportSink(...), runtime)`). */
 export { reportSpec } from './spec.js';
-export { createReportSink, REPORT_FILES, type ReportResult, type ReportSink } from './report-sink.js';
+export { createReportSink, REPORT_FILES, type ReportResult } from './report-sink.js';
 export { REPORT_FLAGS, ReportOptionsSchema, type ReportOptions, type ReportOptionsInput } from './options.js';
 export { decideGate, GATE_CONFIDENCE, type Gate, type GateOptions } from './gate.js';
 export { ACTION_STYLES, actionStyle, bashCommand, type ActionStyle } from './action-style.js';

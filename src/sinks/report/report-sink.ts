@@ -1,13 +1,11 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { fileError, fileErrorReason } from '../../core/file-error.js';
-import type { Failure } from '../../core/outcome.js';
-import { internalFailure, schemaFailure, UniqueIds } from '../../core/record-checks.js';
-import type { Item, StageRuntime } from '../../core/session.js';
+import type { StageRuntime } from '../../core/session.js';
+import type { SinkStage } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
 import { BatchedFiles } from './batched-files.js';
 import { decideGate, signed, type Gate } from './gate.js';
@@ -32,11 +30,6 @@ export interface ReportResult {
   funnel: Funnel;
 }
 
-export type ReportSink = Writable & {
-  /** Set once the report is written and DIR replaced; undefined before, or after an interrupted run. */
-  readonly result: ReportResult | undefined;
-};
-
 function asWriteError(dir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof TdError || typeof code !== 'string') return error;
@@ -54,39 +47,23 @@ function afterPendingSignals(): Promise<void> {
 }
 
 /**
- * `td report` as a Writable of items: each scored record is validated, sorted into its bucket file,
- * exported for training when it qualifies, and reduced to a few numbers for the report. At the end
- * the gate is decided, duel.json, report.md and report.html are written, and DIR is swapped in whole.
- * An interrupted run (the stop signal fired) leaves the previous DIR as it was.
+ * `td report` as a sink stage: each scored record (the adapter has checked its contract and its id) is
+ * sorted into its bucket file, exported for training when it qualifies, and reduced to a few numbers
+ * for the report. At the end the gate is decided, duel.json, report.md and report.html are written, and
+ * DIR is swapped in whole; the run resolves with what it concluded. An interrupted run (the stop signal
+ * fired) leaves the previous DIR as it was and resolves with undefined. The output directory is staged
+ * here, before any input is read, so a DIR that cannot be written stops the command first (exit 73).
  */
-export function createReportSink(options: ReportOptions, runtime: StageRuntime): ReportSink {
+export function createReportSink(options: ReportOptions, runtime: StageRuntime): SinkStage<ScoredRecord, ReportResult | undefined> {
   const staged = stageOutputDir(options.out);
   const path = (name: string): string => join(staged.path, name);
   const files = new BatchedFiles<FileName>(
     Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
   );
   const stats = new ReportStats(options.tableRows);
-  const ids = new UniqueIds();
   const redactor = runtime.session.redactor;
   let longestExport = 0;
-  let result: ReportResult | undefined;
   let settled = false;
-
-  /** The stage adapter's checks (contract, one vote per id, a bug kept on its record), then the record's bucket. */
-  const handle = (item: Item): void => {
-    runtime.stats.in++;
-    const failure = schemaFailure(ScoredRecordSchema, item.record) ?? ids.check(item.record) ?? sortRecordSafely(item.record as ScoredRecord);
-    if (failure) runtime.reject(failure, item, { record: item.record });
-  };
-
-  const sortRecordSafely = (record: ScoredRecord): Failure | undefined => {
-    try {
-      sortRecord(record);
-      return undefined;
-    } catch (error) {
-      return internalFailure(runtime.stage, error);
-    }
-  };
 
   /** `record` is the original object, not zod's copy: unknown fields and key order stay as they were. */
   const sortRecord = (record: ScoredRecord): void => {
@@ -105,25 +82,24 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       }
       longestExport = Math.max(longestExport, sft.length * 3, (dpo?.length ?? 0) * 3);
     } else {
+      // Every valid record is written to one bucket file (parse-fail.jsonl too), so the summary balances: in = out + failed.
       files.add(outcome, redactor.applyKnown(JSON.stringify(clean)) + '\n');
     }
-    // Every valid record is written to one bucket file (parse-fail.jsonl too), so the summary balances: in = out + failed.
-    runtime.stats.out++;
     const row = turnRow(record, outcome);
     stats.observe(record, row);
     files.add('turns', redactor.applyKnown(JSON.stringify(row)) + '\n');
   };
 
-  const finish = async (): Promise<void> => {
+  const finish = async (): Promise<ReportResult> => {
     await files.close();
     const gate = decideGate(stats.preferences.values(), stats.counts['parse-fail'], options);
+    // The adapter's counts: every record read, and those it rejected (contract, duplicate id).
     const model = buildReportModel(stats, gate, { read: runtime.stats.in, invalid: runtime.stats.failed }, options);
     writeFileSync(path('duel.json'), redactor.apply(JSON.stringify(gate, null, 2)) + '\n');
     writeFileSync(path('report.md'), redactor.apply(renderMarkdown(model)));
     writeFileSync(path('report.html'), redactor.apply(renderHtml(model)));
     if (options.parquet) await writeParquetExports(staged.path, longestExport);
     staged.commit();
-    result = { dir: staged.target, gate, funnel: model.funnel };
     const f = model.funnel;
     const bound = gate.margin_lower_bound === null ? 'no parsed turns' : `margin lower bound ${signed(gate.margin_lower_bound)}`;
     runtime.log.info(
@@ -131,9 +107,10 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
         `gate ${gate.verdict} (${bound}); wrote ${staged.target}`,
     );
     if (gate.verdict === 'fail' && options.failOnGate) runtime.exitCode = EXIT.failed;
+    return { dir: staged.target, gate, funnel: f };
   };
 
-  /** Drops this run's temp dir; never throws (it runs inside stream callbacks), DIR is untouched either way. */
+  /** Drops this run's temp dir; never throws, DIR is untouched either way. */
   const abandon = (): void => {
     if (settled) return;
     settled = true;
@@ -146,44 +123,33 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     }
   };
 
-  /** At the end of input: write the report and swap DIR in, or leave DIR as it was after an interruption. */
-  const settle = async (): Promise<void> => {
-    await afterPendingSignals();
-    if (runtime.stopSignal.aborted) {
-      abandon();
-      runtime.log.warn(`interrupted: ${staged.target} left as it was`);
-      return;
-    }
-    try {
-      await finish();
-      settled = true;
-    } catch (error) {
-      abandon();
-      throw error;
-    }
+  return {
+    input: ScoredRecordSchema,
+    async run(records, ctx) {
+      // Torn down (the run failed elsewhere) or past the grace period: nothing of this run will be kept.
+      ctx.signal.addEventListener('abort', abandon, { once: true });
+      try {
+        for await (const record of records) {
+          if (settled) continue;
+          sortRecord(record);
+          await files.flush();
+        }
+        // At the end of input: write the report and swap DIR in, or leave DIR as it was after an interruption.
+        await afterPendingSignals();
+        if (ctx.stopSignal.aborted || settled) {
+          abandon();
+          runtime.log.warn(`interrupted: ${staged.target} left as it was`);
+          return undefined;
+        }
+        const result = await finish();
+        settled = true;
+        return result;
+      } catch (error) {
+        abandon();
+        throw asWriteError(staged.target, error);
+      } finally {
+        ctx.signal.removeEventListener('abort', abandon);
+      }
+    },
   };
-
-  const sink = new Writable({
-    objectMode: true,
-    highWaterMark: 64,
-    write(item: Item, _encoding, callback) {
-      handle(item);
-      files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
-    },
-    writev(chunks, callback) {
-      for (const { chunk } of chunks) handle(chunk as Item);
-      files.flush().then(() => callback(), (error: unknown) => callback(asWriteError(staged.target, error) as Error));
-    },
-    final(callback) {
-      settle().then(
-        () => callback(),
-        (error: unknown) => callback(asWriteError(staged.target, error) as Error),
-      );
-    },
-    destroy(error, callback) {
-      abandon();
-      callback(error);
-    },
-  });
-  return Object.defineProperty(sink, 'result', { get: () => result }) as ReportSink;
 }

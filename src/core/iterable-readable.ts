@@ -1,0 +1,48 @@
+import { Readable } from 'node:stream';
+
+/**
+ * Exposes an async iterable as an object-mode Readable that can be torn down while the iterable waits.
+ *
+ * Why not `Readable.from`: its destroy() waits for the iterator's `return()`, which an async generator
+ * queues behind the `next()` it is waiting in (a query, a download), and it has no way to tell the
+ * generator to stop waiting. Here destroy() fires `onDestroy` at once (the caller aborts its work) and
+ * does not wait. The iterable is pulled only while the consumer wants data.
+ */
+export function iterableReadable<T>(source: AsyncIterable<T>, options: { onDestroy?: (error: Error | null) => void; highWaterMark?: number } = {}): Readable {
+  let iterator: AsyncIterator<T> | undefined;
+  let pulling = false;
+
+  const readable = new Readable({
+    objectMode: true,
+    highWaterMark: options.highWaterMark ?? 16,
+    read() {
+      if (pulling) return;
+      pulling = true;
+      iterator ??= source[Symbol.asyncIterator]();
+      void pump(iterator);
+    },
+    destroy(error, callback) {
+      options.onDestroy?.(error);
+      void iterator?.return?.(undefined).catch(() => undefined);
+      callback(error);
+    },
+  });
+
+  const pump = async (from: AsyncIterator<T>): Promise<void> => {
+    try {
+      for (;;) {
+        const next = await from.next();
+        if (readable.destroyed) return;
+        if (next.done) {
+          readable.push(null);
+          return;
+        }
+        if (!readable.push(next.value)) break;
+      }
+      pulling = false;
+    } catch (error) {
+      readable.destroy(error as Error);
+    }
+  };
+  return readable;
+}
