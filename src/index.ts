@@ -21,7 +21,7 @@ export { challengeSpec, createChallengeStage, ChallengeOptionsSchema, type Chall
 export { checkFormat, type FormatVerdict, type FormatProblem } from './transforms/generate/format-gate.js';
 export { checkLeak, type LeakVerdict } from './transforms/generate/leak-check.js';
 export { generateTurn, type GenerationSettings } from './transforms/generate/generate.js';
-export { judgeSpec, createJudgeStage, JudgeOptionsSchema, KingDuelSchema, ReferenceDuelSchema, JUDGE_COUNTERS, type JudgeOptions, type JudgeSetting } from './transforms/judge.js';
+export { judgeSpec, createJudgeStage, JudgeOptionsSchema, JUDGE_COUNTERS, type JudgeOptions, type JudgeSetting } from './transforms/judge.js';
 export { DEFAULT_JUDGES, RULES_JUDGE } from './transforms/judge/options.js';
 export { JudgeVerdictSchema, verdictResponseFormat, type JudgeVerdict } from './transforms/judge/verdict-schema.js';
 export { parseVerdict, type ParsedVerdict, type ParseMethod } from './transforms/judge/parse-verdict.js';

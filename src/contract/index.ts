@@ -5,3 +5,6 @@ export * from './judgement.js';
 export * from './scored.js';
 export * from './meta.js';
 export * from './verdict-sides.js';
+export * from './duel.js';
+export * from './record-kinds.js';
+export * from './agent-protocol.js';

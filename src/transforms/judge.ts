@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import type { Order, Verdict } from '../contract/judgement.js';
-import { TurnRecordSchema, type TurnRecord } from '../contract/turn.js';
+import { KingDuelSchema, ReferenceDuelSchema, type DuelRecord } from '../contract/duel.js';
 import { ok, type Failure, type Outcome } from '../core/outcome.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
@@ -20,18 +20,6 @@ export { JudgeOptionsSchema, type JudgeOptions, type JudgeSetting } from './judg
 /** Both orders, king first then challenger first: the order verdicts and calls are recorded in. */
 export const ORDERS: readonly Order[] = ['king-first', 'challenger-first'];
 
-const missing = (what: string) => `expected a string: ${what}`;
-
-/** `--against king`: the king and the challenger. */
-export const KingDuelSchema = TurnRecordSchema.extend({
-  king: z.string({ error: missing('the king\'s turn (run td king first, or judge against the reference with --against reference)') }),
-  challenger: z.string({ error: missing('the challenger\'s turn (run td challenge first)') }),
-});
-/** `--against reference`: the challenger and the dataset's own turn (`assistant`, in every turn record). */
-export const ReferenceDuelSchema = TurnRecordSchema.extend({
-  challenger: z.string({ error: missing('the challenger\'s turn (run td challenge first)') }),
-});
-type DuelRecord = TurnRecord & { challenger: string; king?: string };
 
 /** Counters `td judge` keeps in `runtime.stats`, besides the LLM layer's. */
 export const JUDGE_COUNTERS = {

@@ -1,18 +1,13 @@
 import { z } from 'zod';
-import { ScoredRecordSchema } from '../contract/scored.js';
-import { TurnRecordSchema } from '../contract/turn.js';
+import { RECORD_CONTRACTS, RECORD_KINDS } from '../contract/record-kinds.js';
 import { ok } from '../core/outcome.js';
 import type { JsonObject } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
 import type { TransformSpec } from '../core/stage-spec.js';
 
-export const VALIDATE_CONTRACTS = {
-  turn: TurnRecordSchema,
-  scored: ScoredRecordSchema,
-} as const;
-
 export const ValidateOptionsSchema = z.object({
-  as: z.enum(['turn', 'scored'], { error: 'expected turn or scored' }).default('turn'),
+  /** The record contract to check: `turn` (td sample's output), `duel` (+ king and challenger: what td judge reads), `scored` (td judge's output). @default turn */
+  as: z.enum(RECORD_KINDS, { error: `expected one of ${RECORD_KINDS.join('|')}` }).default('turn'),
 });
 export type ValidateOptions = z.infer<typeof ValidateOptionsSchema>;
 
@@ -23,7 +18,7 @@ export type ValidateOptions = z.infer<typeof ValidateOptionsSchema>;
  */
 export function createValidateStage(options: ValidateOptions): TransformStage<JsonObject, JsonObject> {
   return {
-    input: VALIDATE_CONTRACTS[options.as] as unknown as z.ZodType<JsonObject>,
+    input: RECORD_CONTRACTS[options.as] as z.ZodType<JsonObject>,
     run: async (record) => ok(record),
     recordsInFlight: 1,
   };
@@ -34,6 +29,6 @@ export const validateSpec: TransformSpec<ValidateOptions> = {
   name: 'validate',
   summary: 'check records against the td record contract; pass valid ones through, reject the rest with reasons',
   options: ValidateOptionsSchema,
-  flags: [{ key: 'as', flags: '--as <contract>', description: 'contract to check: turn (td sample output) or scored (td judge output)', defaultText: 'turn' }],
+  flags: [{ key: 'as', flags: '--as <contract>', description: 'contract to check: turn (td sample output), duel (king and challenger added: what td judge reads) or scored (td judge output)', defaultText: 'turn' }],
   create: (options) => createValidateStage(options),
 };

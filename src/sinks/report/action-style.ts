@@ -3,7 +3,7 @@
  * reader sees at a glance whether the challenger wins on reading, searching, editing, testing or submitting.
  */
 
-import { firstBashBlock } from '../../transforms/generate/reply-text.js';
+import { firstBashBlock } from '../../contract/agent-protocol.js';
 
 export const ACTION_STYLES = ['read', 'search', 'edit', 'test', 'submit', 'other'] as const;
 export type ActionStyle = (typeof ACTION_STYLES)[number];

@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { sqlString } from '../../sources/sample/sql-string.js';
+import { sqlString } from '../../core/sql-string.js';
 
 const MESSAGES = 'STRUCT(role VARCHAR, content VARCHAR)[]';
 

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import streamArray from 'stream-json/streamers/stream-array.js';
 import type { Pr } from '../../contract/pr.js';
-import { ScoredRecordSchema } from '../../contract/scored.js';
-import { ChallengerRecordSchema, TurnRecordSchema } from '../../contract/turn.js';
+import { RECORD_CONTRACTS, type RecordKind } from '../../contract/record-kinds.js';
 import { EXIT } from '../../core/exit-codes.js';
 import { fail, ok, type Outcome } from '../../core/outcome.js';
 import type { JsonObject, StageRuntime } from '../../core/session.js';
@@ -13,7 +12,7 @@ import type { RunContext, SourceStage, Sourced } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
 import { formatZodError } from '../../core/zod-format.js';
 import { toPr } from '../sample/pr-table.js';
-import type { ImportOptions, ImportStage } from './options.js';
+import type { ImportOptions } from './options.js';
 import { SeedAnswerSchema, SeedCommitRepoSchema, SeedPromptSchema, SeedScoreSchema } from './seed-files.js';
 import { seedJudgement } from './seed-judgement.js';
 import { promptStem, readSeedLayout, type SeedLayout } from './seed-layout.js';
@@ -23,7 +22,7 @@ const COMMIT_CACHE_SIZE = 64;
 
 interface ImportPlan {
   layout: SeedLayout;
-  as: ImportStage;
+  as: RecordKind;
   answerDir: string | undefined;
   against: 'king' | 'reference';
 }
@@ -138,18 +137,11 @@ async function importPrompt(value: unknown, at: { file: string; index: number; s
     record = { ...record, score: s.score, judgement: seedJudgement(s, plan.against, String(record.id)), source: { ...(record.source as object), score: path } };
   }
 
-  const contract = CONTRACTS[plan.as];
+  const contract = RECORD_CONTRACTS[plan.as];
   const checked = contract.safeParse(record, { reportInput: true });
   if (!checked.success) return fail('invalid', 'bad-record', `the imported record breaks the ${plan.as} contract: ${formatZodError(checked.error)}`);
   return ok(record);
 }
-
-/** What a record must be at each import stage: a duel has both turns, as `td judge` needs them. */
-const CONTRACTS: Record<ImportStage, z.ZodType> = {
-  turn: TurnRecordSchema,
-  duel: ChallengerRecordSchema.extend({ king: z.string() }),
-  scored: ScoredRecordSchema,
-};
 
 /** `owner__name-123` -> `owner/name` (SWE-bench's instance id convention); '' when it does not follow it. */
 export function repoFromInstance(instanceId: string): string {

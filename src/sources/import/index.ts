@@ -1,4 +1,4 @@
 export { importSpec } from './spec.js';
 export { createImportSource, repoFromInstance } from './import-source.js';
-export { ImportOptionsSchema, IMPORT_STAGES, type ImportOptions, type ImportStage } from './options.js';
+export { ImportOptionsSchema, type ImportOptions } from './options.js';
 export { SeedPromptSchema, SeedAnswerSchema, SeedScoreSchema, SeedVerdictSchema, SeedCommitRepoSchema } from './seed-files.js';

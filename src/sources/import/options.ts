@@ -1,10 +1,7 @@
 import { z } from 'zod';
 import type { FlagSpec } from '../../core/stage-spec.js';
+import { RECORD_KINDS } from '../../contract/record-kinds.js';
 import { text } from '../../core/option-types.js';
-
-/** What `td import` makes of each prompt: the furthest stage wanted, each adding to the one before. */
-export const IMPORT_STAGES = ['turn', 'duel', 'scored'] as const;
-export type ImportStage = (typeof IMPORT_STAGES)[number];
 
 export const ImportOptionsSchema = z.object({
   /** The seed's run directory: `prompt/`, `commit/`, `answer_*` directories, `score/`. */
@@ -15,7 +12,7 @@ export const ImportOptionsSchema = z.object({
    * of it goes to the errors file as filtered (`no-answer`, `no-score`), with the prompt.
    * @default the furthest the directory holds (scored with score/, duel with an answer_* directory, else turn)
    */
-  as: z.enum(IMPORT_STAGES, { error: `expected one of ${IMPORT_STAGES.join('|')}` }).optional(),
+  as: z.enum(RECORD_KINDS, { error: `expected one of ${RECORD_KINDS.join('|')}` }).optional(),
   /** The `answer_*` directory to read when there are several. @default the only one */
   answers: text().optional(),
   /** What the imported scores compared the challenger with (the seed's DUEL_MODE 2 or 1). @default king */

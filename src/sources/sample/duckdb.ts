@@ -1,6 +1,7 @@
 import type { DuckDBConnection, DuckDBInstance } from '@duckdb/node-api';
 import { EXIT } from '../../core/exit-codes.js';
 import type { Session } from '../../core/session.js';
+import { sqlString } from '../../core/sql-string.js';
 import { TdError } from '../../core/td-error.js';
 import { firstLine } from './list-files.js';
 
@@ -12,10 +13,6 @@ export interface DuckDbOptions {
   /** Connections, i.e. queries in flight at most. @default 2 */
   connections?: number;
 }
-
-import { sqlString } from './sql-string.js';
-
-export { sqlString };
 
 /**
  * One in-memory DuckDB per td process (memoised on the session), with a small pool of connections so

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import type { Pr } from '../../contract/pr.js';
 import { formatZodError } from '../../core/zod-format.js';
 import type { DuckDb } from './duckdb.js';
-import { sqlString } from './sql-string.js';
+import { sqlString } from '../../core/sql-string.js';
 import { parseJsonObject, readJsonlSpans, scanJsonlRows, tooLongMessage } from './jsonl-rows.js';
 import type { Dataset } from './list-files.js';
 import { patchFiles } from './patch-files.js';

@@ -1,7 +1,7 @@
 import { EXIT } from '../../core/exit-codes.js';
 import { TdError } from '../../core/td-error.js';
 import type { DuckDb } from './duckdb.js';
-import { sqlString } from './sql-string.js';
+import { sqlString } from '../../core/sql-string.js';
 import { countJsonlRows, parseJsonObject, readJsonlRows, tooLongMessage, type JsonlRow } from './jsonl-rows.js';
 import type { DatasetFile } from './list-files.js';
 

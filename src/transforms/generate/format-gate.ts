@@ -5,7 +5,7 @@
  * leaking into the text (Kimi's tool-call tokens and their kin, `<think>` tags).
  */
 
-import { bashBlocks, hasThought } from './reply-text.js';
+import { bashBlocks, hasThought } from '../../contract/agent-protocol.js';
 
 /** Kimi's tool-call markup: `<|tool_calls_section_begin|>`, `<|tool_call_begin|>`, `<|tool_call_argument_begin|>`, ... */
 const KIMI_TOOL_TOKEN = /<\|tool_[a-z_]*\|>/i;

@@ -1,6 +1,6 @@
 import type { Message } from '../../contract/message.js';
 import type { Pr } from '../../contract/pr.js';
-import { escapeRegExp, pathPatterns } from './reply-text.js';
+import { escapeRegExp, pathPatterns } from '../../contract/agent-protocol.js';
 
 /** `leak` on a challenger record: whether the turn names what only the hidden PR shows, and what. */
 export interface LeakVerdict {

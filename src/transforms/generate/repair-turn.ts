@@ -1,4 +1,4 @@
-import { firstBashBlock, hasThought } from './reply-text.js';
+import { firstBashBlock, hasThought } from '../../contract/agent-protocol.js';
 
 /** What `td/repair` writes when the reference gives no reasoning at all: it invents none. */
 export const NO_REASONING = 'THOUGHT: (the reference turn gives no reasoning for this command)';

@@ -1,7 +1,7 @@
 import type { Dimension } from '../../contract/judgement.js';
 import type { Message } from '../../contract/message.js';
 import { checkFormat, type FormatProblem } from '../generate/format-gate.js';
-import { escapeRegExp, firstBashBlock, pathPatterns } from '../generate/reply-text.js';
+import { escapeRegExp, firstBashBlock, pathPatterns } from '../../contract/agent-protocol.js';
 import type { JudgeVerdict } from './verdict-schema.js';
 
 /**

@@ -1,8 +1,10 @@
 /**
- * How td reads an agent's reply, in one place for the format gate, `td/repair`, the leak check, the
- * rules judge and the report's action styles: the bash block (mini-swe-agent's own regex), the THOUGHT
- * before it, and what a path or file name looks like. Every reader of a command takes it from here, so
- * none can classify a different command than the one the gate checked.
+ * The agent protocol (mini-swe-agent's): how td reads an agent's reply, in one place for the format
+ * gate, `td/repair`, the leak check, the rules judge and the report's action styles: the bash block
+ * (mini-swe-agent's own regex), the THOUGHT before it, and what a path or file name looks like. Every
+ * reader of a command takes it from here, so none can classify a different command than the one the
+ * gate checked. Part of the record contract: a turn (`assistant`, `king`, `challenger`) is a reply in
+ * this protocol.
  */
 
 /** mini-swe-agent's action regex (`` ```bash\s*\n(.*?)\n``` ``, DOTALL), as a global JS regex (`[\s\S]` is DOTALL's `.`). */
