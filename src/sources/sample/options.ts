@@ -41,7 +41,10 @@ export const SampleOptionsSchema = z.object({
   maxPatchBytes: byteSize().optional(),
   /** Emit only shard I of N (1-based), by trajectory id. */
   shard: shardOption().optional(),
-  /** Window reads (DuckDB queries) in flight at most. @default 2 */
+  /**
+   * Window reads (DuckDB queries) in flight at most: the connections of td sample's DuckDB pool. Not the
+   * LLM stages' `--concurrency` (requests in flight at an endpoint). @default 2
+   */
   concurrency: integer(1, 64).default(2),
   /** Download hf:// files into this directory (Hugging Face cache layout) and read them from there. */
   cacheDir: text().optional(),
