@@ -1,4 +1,5 @@
 import { Duplex } from 'node:stream';
+import { pumpInto } from './iterable-readable.js';
 import { WriteQueue } from './write-queue.js';
 
 /**
@@ -34,7 +35,7 @@ export function iterableDuplex<I, O>(
       if (pulling) return;
       pulling = true;
       output ??= transform(queue)[Symbol.asyncIterator]();
-      void pump(output);
+      void pumpInto(duplex, output, () => (pulling = false));
     },
     destroy(error, callback) {
       options.onDestroy?.(error);
@@ -44,21 +45,5 @@ export function iterableDuplex<I, O>(
     },
   });
 
-  const pump = async (iterator: AsyncIterator<O>): Promise<void> => {
-    try {
-      for (;;) {
-        const next = await iterator.next();
-        if (duplex.destroyed) return;
-        if (next.done) {
-          duplex.push(null);
-          return;
-        }
-        if (!duplex.push(next.value)) break;
-      }
-      pulling = false;
-    } catch (error) {
-      duplex.destroy(error as Error);
-    }
-  };
   return duplex;
 }

@@ -19,7 +19,7 @@ export function iterableReadable<T>(source: AsyncIterable<T>, options: { onDestr
       if (pulling) return;
       pulling = true;
       iterator ??= source[Symbol.asyncIterator]();
-      void pump(iterator);
+      void pumpInto(readable, iterator, () => (pulling = false));
     },
     destroy(error, callback) {
       options.onDestroy?.(error);
@@ -28,21 +28,27 @@ export function iterableReadable<T>(source: AsyncIterable<T>, options: { onDestr
     },
   });
 
-  const pump = async (from: AsyncIterator<T>): Promise<void> => {
-    try {
-      for (;;) {
-        const next = await from.next();
-        if (readable.destroyed) return;
-        if (next.done) {
-          readable.push(null);
-          return;
-        }
-        if (!readable.push(next.value)) break;
-      }
-      pulling = false;
-    } catch (error) {
-      readable.destroy(error as Error);
-    }
-  };
   return readable;
+}
+
+/**
+ * Pushes `iterator`'s values into `readable` until it asks to pause (then `paused()` runs, at once, so
+ * the next `read()` pumps again), the iterator ends (end of stream) or throws (the stream is destroyed
+ * with the error). Stops quietly once the stream is destroyed.
+ */
+export async function pumpInto<T>(readable: Readable, iterator: AsyncIterator<T>, paused: () => void): Promise<void> {
+  try {
+    for (;;) {
+      const next = await iterator.next();
+      if (readable.destroyed) return;
+      if (next.done) {
+        readable.push(null);
+        return;
+      }
+      if (!readable.push(next.value)) break;
+    }
+    paused();
+  } catch (error) {
+    readable.destroy(error as Error);
+  }
 }
