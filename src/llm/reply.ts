@@ -45,6 +45,16 @@ export interface Reply {
   usage: Usage;
   /** The model the server says answered. */
   model: string | undefined;
+  /**
+   * The record's own reference turn, unchanged (td/replay): a stage keeps it as the dataset has it,
+   * format problems included (judging that turn is the point), instead of checking it as generated text.
+   */
+  verbatim?: boolean;
+  /**
+   * An answer already in structured form (td/rules gives its verdict so): read as it is, not parsed
+   * out of `content`. Replies from an endpoint never have it.
+   */
+  structured?: unknown;
 }
 
 /** Parses a raw response body; a body that is not a chat completion is an error message, not a reply. */

@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import { loadOpenAI } from './openai-module.js';
-import { seconds } from './sleep.js';
+import { formatDuration } from './format-duration.js';
 
 /** Why one HTTP attempt produced no body, decided by status code and error class (never by message text). */
 export interface TransportFailure {
@@ -66,7 +66,7 @@ export async function attemptOnce(
   const interrupted = (): AttemptResult => ({ ok: false, failure: { reason: 'interrupted', retryable: false, message: 'aborted: the run was interrupted' }, latencyMs: latency() });
   const timeout = (): AttemptResult => ({
     ok: false,
-    failure: { reason: 'timeout', retryable: true, message: `no complete reply within ${seconds(options.timeoutMs)} (--timeout)` },
+    failure: { reason: 'timeout', retryable: true, message: `no complete reply within ${formatDuration(options.timeoutMs)} (--timeout)` },
     latencyMs: latency(),
   });
   try {
