@@ -52,14 +52,15 @@ export function endpointModel(options: EndpointModelOptions): ChatModel {
       const client = await options.client();
       const body: Record<string, unknown> = { ...request.params, model: request.model, messages: request.messages.map(({ role, content }) => ({ role, content })) };
       options.stats.add(LLM_COUNTERS.requests);
-      const attempt = await attemptOnce(client, body, { timeoutMs: options.timeoutMs, signal: callOptions.signal });
+      const attempt = await attemptOnce(client, body, { timeoutMs: options.timeoutMs, signal: callOptions.signal, mask: (text) => options.redactor.apply(text) });
       if (!attempt.ok) return { ok: false, failure: toFailure(attempt.failure), meta: failedMeta(request, attempt.failure.reason, { latencyMs: attempt.latencyMs }) };
-      const parsed = parseReply(attempt.body);
+      // td's own key and tokens never get past here, however a server echoes them (records, cache, messages).
+      const parsed = parseReply(attempt.body, (text) => options.redactor.applyKnown(text));
       if (!parsed.ok) {
         const failure = toFailure({ reason: 'invalid-body', retryable: true, message: parsed.message });
         return { ok: false, failure, meta: failedMeta(request, failure.reason, { latencyMs: attempt.latencyMs }) };
       }
-      return { ok: true, reply: parsed.reply, meta: replyMeta(request, parsed.reply, { latencyMs: attempt.latencyMs }), body: attempt.body };
+      return { ok: true, reply: parsed.reply, meta: replyMeta(request, parsed.reply, { latencyMs: attempt.latencyMs }), body: parsed.body };
     },
   };
 }

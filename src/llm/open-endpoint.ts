@@ -88,7 +88,7 @@ export function openEndpointModel(runtime: StageRuntime, options: EndpointOption
   let model: ChatModel = endpointModel({ client: shared.client, timeoutMs: options.timeout * 1000, stats, redactor });
   model = withRefusedKeyLatch(model, shared.refused, { log, apiKeyEnv: endpoint.apiKeyEnv });
   model = withRetries(model, { limiter: shared.limiter, retries: options.retries, maxWaitMs: options.maxRetryWait * 1000, stats, log, redactor, capNotice: shared.capNotice });
-  if (cache) model = withCache(model, cache, keyOf);
+  if (cache) model = withCache(model, cache, keyOf, (text) => redactor.applyKnown(text));
   model = withSingleFlight(model, { flights: shared.flights, keyOf, sessionSignal: runtime.signal, signals: shared.signals, redactor });
   model = withAccounting(model, { stats, prices });
   const outer = model;

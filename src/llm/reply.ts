@@ -57,13 +57,26 @@ export interface Reply {
   structured?: unknown;
 }
 
-/** Parses a raw response body; a body that is not a chat completion is an error message, not a reply. */
-export function parseReply(body: string): { ok: true; reply: Reply } | { ok: false; message: string } {
+/**
+ * Parses a raw response body; a body that is not a chat completion is an error message, not a reply.
+ * `mask` (the redactor's `applyKnown`) removes td's own secrets from the body, raw and after JSON
+ * unescaping, before anything is read from it: `body` is then the masked body, for the cache.
+ */
+export function parseReply(raw: string, mask?: (text: string) => string): { ok: true; reply: Reply; body: string } | { ok: false; message: string } {
+  let body = mask ? mask(raw) : raw;
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (error) {
     return { ok: false, message: `the response body is not JSON (${(error as Error).message}; ${body.length} characters)` };
+  }
+  if (mask) {
+    // A secret may also arrive escaped (`\u0041...`): masked in the parsed strings, and the body re-written.
+    const masked = maskStrings(json, mask);
+    if (masked !== json) {
+      json = masked;
+      body = JSON.stringify(json);
+    }
   }
   const parsed = ChatCompletionSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) return { ok: false, message: `the response is not a chat completion: ${formatZodError(parsed.error)}` };
@@ -74,6 +87,7 @@ export function parseReply(body: string): { ok: true; reply: Reply } | { ok: fal
   const reasoning = choice.message.reasoning_content ?? choice.message.reasoning ?? undefined;
   return {
     ok: true,
+    body,
     reply: {
       content: choice.message.content ?? '',
       reasoning: reasoning === null ? undefined : reasoning,
@@ -87,6 +101,27 @@ export function parseReply(body: string): { ok: true; reply: Reply } | { ok: fal
       model: completion.model,
     },
   };
+}
+
+/** `value` with `mask` applied to every string in it; the same object when nothing changed. */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (value === null || typeof value !== 'object') return value;
+  let changed = false;
+  const out: unknown = Array.isArray(value)
+    ? value.map((item: unknown) => {
+        const masked = maskStrings(item, mask);
+        if (masked !== item) changed = true;
+        return masked;
+      })
+    : Object.fromEntries(
+        Object.entries(value).map(([key, item]) => {
+          const masked = maskStrings(item, mask);
+          if (masked !== item) changed = true;
+          return [key, masked];
+        }),
+      );
+  return changed ? out : value;
 }
 
 /**

@@ -38,8 +38,9 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
 
 const MAX_MESSAGE_CHARS = 300;
 
-function short(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+/** One line of at most MAX_MESSAGE_CHARS, with secrets masked first: a key cut in two is no longer recognisable. */
+function short(text: string, mask: (text: string) => string): string {
+  const oneLine = mask(text).replace(/\s+/g, ' ').trim();
   return oneLine.length > MAX_MESSAGE_CHARS ? `${oneLine.slice(0, MAX_MESSAGE_CHARS)}…` : oneLine;
 }
 
@@ -51,8 +52,14 @@ function short(text: string): string {
 export async function attemptOnce(
   client: OpenAI,
   body: Record<string, unknown>,
-  options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  options: {
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+    /** Masks secrets in the server's words before they are cut for a message (the redactor's `apply`). */
+    mask?: (text: string) => string;
+  },
 ): Promise<AttemptResult> {
+  const mask = options.mask ?? ((text: string) => text);
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -86,7 +93,7 @@ export async function attemptOnce(
       if (timedOut || error instanceof APIConnectionTimeoutError) return timeout();
       if (error instanceof APIUserAbortError) return interrupted();
       if (error instanceof APIConnectionError) {
-        return { ok: false, failure: { reason: 'connection', retryable: true, message: `connection failed: ${short(causeText(error))}` }, latencyMs: latency() };
+        return { ok: false, failure: { reason: 'connection', retryable: true, message: `connection failed: ${short(causeText(error), mask)}` }, latencyMs: latency() };
       }
       if (error instanceof APIError && typeof error.status === 'number') {
         const after = retryAfterMs(error.headers);
@@ -97,12 +104,12 @@ export async function attemptOnce(
             retryable: isRetryableStatus(error.status),
             status: error.status,
             ...(after === undefined ? {} : { retryAfterMs: after }),
-            message: `HTTP ${error.status} from the server: ${short(error.message)}`,
+            message: `HTTP ${error.status} from the server: ${short(error.message, mask)}`,
           },
           latencyMs: latency(),
         };
       }
-      return { ok: false, failure: { reason: 'internal', retryable: false, message: `request failed: ${short(String((error as Error)?.message ?? error))}` }, latencyMs: latency() };
+      return { ok: false, failure: { reason: 'internal', retryable: false, message: `request failed: ${short(String((error as Error)?.message ?? error), mask)}` }, latencyMs: latency() };
     }
     try {
       const text = await response.text();

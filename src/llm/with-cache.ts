@@ -10,7 +10,13 @@ import { parseReply } from './reply.js';
  * record reaches the output only after its calls are in the cache. Failures are never stored. An entry
  * that no longer parses (a stricter parser, a damaged file) is a miss, asked again and overwritten.
  */
-export function withCache(inner: ChatModel, cache: RequestCache, keyOf: (request: ChatRequest) => string): ChatModel {
+export function withCache(
+  inner: ChatModel,
+  cache: RequestCache,
+  keyOf: (request: ChatRequest) => string,
+  /** Masks td's own secrets in a stored reply (one stored before td masked replies). */
+  mask?: (text: string) => string,
+): ChatModel {
   return {
     provenance: inner.provenance,
     totalsLine: () => inner.totalsLine(),
@@ -19,7 +25,7 @@ export function withCache(inner: ChatModel, cache: RequestCache, keyOf: (request
       const key = keyOf(request);
       const stored = await cache.get(key);
       if (stored) {
-        const parsed = parseReply(stored.body);
+        const parsed = parseReply(stored.body, mask);
         if (parsed.ok) return { ok: true, reply: parsed.reply, meta: replyMeta(request, parsed.reply, { cached: true, latencyMs: performance.now() - started }) };
       }
       const result = await inner.complete(request, options);
