@@ -75,9 +75,6 @@ export function withRetries(inner: ChatModel, options: RetryOptions): ChatModel 
         if (!failure.retryable || retries >= options.retries) return done(failure, result);
         const wait = backoffMs(retries, failure.retryAfterMs, options.maxWaitMs, options.random);
         if (failure.status === 429 && limiter.onRateLimited(wait)) stats.add(LLM_COUNTERS.slowdowns);
-        retries++;
-        stats.add(LLM_COUNTERS.retries);
-        stats.add(LLM_COUNTERS.retryWaitMs, wait);
         if (failure.retryAfterMs !== undefined && failure.retryAfterMs > options.maxWaitMs && !options.capNotice.told) {
           options.capNotice.told = true;
           options.log.info(`server asked to wait ${formatDuration(failure.retryAfterMs)}; waiting ${formatDuration(wait)} (--max-retry-wait; further capped waits are counted, not logged)`);
@@ -87,6 +84,11 @@ export function withRetries(inner: ChatModel, options: RetryOptions): ChatModel 
         } catch {
           return done({ kind: 'transient', reason: 'interrupted', retryable: false, message: `not retried: the run was interrupted (${failure.message})` });
         }
+        // Counted once the wait is over and the retry goes out: a wait cut short by Ctrl-C, and the retry
+        // it was waiting for, did not happen.
+        retries++;
+        stats.add(LLM_COUNTERS.retries);
+        stats.add(LLM_COUNTERS.retryWaitMs, wait);
       }
     },
   };

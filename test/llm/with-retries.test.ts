@@ -87,13 +87,15 @@ describe('the retry layer', () => {
     expect(most).toBe(3);
   });
 
-  test('an abort during a wait ends the call as interrupted, naming the failure it would have retried', async () => {
-    const { model } = retrying(flaky(rateLimited(60_000)), { maxWaitMs: 60_000 });
+  test('an abort during a wait ends the call as interrupted, naming the failure it would have retried; the cut wait and the unsent retry are not counted', async () => {
+    const { model, stats } = retrying(flaky({ ...unavailable, retryAfterMs: 2 }, rateLimited(60_000)), { maxWaitMs: 60_000 });
     const controller = new AbortController();
     const pending = model.complete(chatRequest(), { signal: controller.signal });
-    await new Promise((resolve) => setTimeout(resolve, 10));
+    await new Promise((resolve) => setTimeout(resolve, 100));
     controller.abort();
-    expect(await pending).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'interrupted', message: 'not retried: the run was interrupted (HTTP 429 from the server: slow down) (after 1 retry)' } });
+    const result = await pending;
+    expect(result).toMatchObject({ ok: false, failure: { kind: 'transient', reason: 'interrupted', message: 'not retried: the run was interrupted (HTTP 429 from the server: slow down) (after 1 retry)' }, meta: { retries: 1 } });
+    expect([stats.get('retries'), stats.get('retry_wait_ms')]).toEqual([1, 2]);
   });
 
   test('masks the key in the final message', async () => {
