@@ -13,14 +13,15 @@ import { REFUSED_STATUSES } from './with-refused-key-latch.js';
 const BAD_REQUEST_STATUSES: ReadonlySet<number> = new Set([400, 413, 422]);
 
 /**
- * A request the server rejects as bad, and a bug, are `rejected`: asking again would not help. A refused
+ * A request the server rejects as bad, a reply over `--max-reply-bytes` and a bug are `rejected`: asking
+ * again would not help. A refused
  * key, an empty balance or a missing permission is `config` (exit 78): no rerun helps until the user acts,
  * so a script that reruns on 75 must not see it. Everything else is `transient` (exit 75; a rerun
  * resumes, since nothing failed is cached): the retryable failures, interruptions, a model not found
  * (Chutes answers 404 while a model has no servers).
  */
 export function failureKind(failure: Pick<TransportFailure, 'reason' | 'status'>): FailureKind {
-  if (failure.reason === 'internal') return 'rejected';
+  if (failure.reason === 'internal' || failure.reason === 'oversized-reply') return 'rejected';
   if (failure.status !== undefined && BAD_REQUEST_STATUSES.has(failure.status)) return 'rejected';
   if (failure.status !== undefined && REFUSED_STATUSES.has(failure.status)) return 'config';
   return 'transient';
@@ -31,6 +32,8 @@ export interface EndpointModelOptions {
   client: () => Promise<OpenAI>;
   /** Limit on one HTTP request, body included, in ms (`--timeout`). */
   timeoutMs: number;
+  /** The largest reply body read (`--max-reply-bytes`). */
+  maxReplyBytes?: number;
   /** Counts `llm.requests`: HTTP requests really sent. */
   stats: StageStats;
   redactor: Redactor;
@@ -52,7 +55,7 @@ export function endpointModel(options: EndpointModelOptions): ChatModel {
       const client = await options.client();
       const body: Record<string, unknown> = { ...request.params, model: request.model, messages: request.messages.map(({ role, content }) => ({ role, content })) };
       options.stats.add(LLM_COUNTERS.requests);
-      const attempt = await attemptOnce(client, body, { timeoutMs: options.timeoutMs, signal: callOptions.signal, mask: (text) => options.redactor.apply(text) });
+      const attempt = await attemptOnce(client, body, { timeoutMs: options.timeoutMs, maxReplyBytes: options.maxReplyBytes, signal: callOptions.signal, mask: (text) => options.redactor.apply(text) });
       if (!attempt.ok) return { ok: false, failure: toFailure(attempt.failure), meta: failedMeta(request, attempt.failure.reason, { latencyMs: attempt.latencyMs }) };
       // td's own key and tokens never get past here, however a server echoes them (records, cache, messages).
       const parsed = parseReply(attempt.body, (text) => options.redactor.applyKnown(text));

@@ -85,7 +85,7 @@ export function openEndpointModel(runtime: StageRuntime, options: EndpointOption
   const { stats, log } = runtime;
   const redactor = session.redactor;
   const keyOf = requestKeys(options.cacheSalt);
-  let model: ChatModel = endpointModel({ client: shared.client, timeoutMs: options.timeout * 1000, stats, redactor });
+  let model: ChatModel = endpointModel({ client: shared.client, timeoutMs: options.timeout * 1000, maxReplyBytes: options.maxReplyBytes, stats, redactor });
   model = withRefusedKeyLatch(model, shared.refused, { log, apiKeyEnv: endpoint.apiKeyEnv });
   model = withRetries(model, { limiter: shared.limiter, retries: options.retries, maxWaitMs: options.maxRetryWait * 1000, stats, log, redactor, capNotice: shared.capNotice });
   if (cache) model = withCache(model, cache, keyOf, (text) => redactor.applyKnown(text));

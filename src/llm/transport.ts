@@ -1,10 +1,12 @@
 import type OpenAI from 'openai';
 import { loadOpenAI } from './openai-module.js';
+import { formatBytes } from './format-bytes.js';
 import { formatDuration } from './format-duration.js';
+import { OversizedBodyError, type NodeFetchInit } from './node-fetch.js';
 
 /** Why one HTTP attempt produced no body, decided by status code and error class (never by message text). */
 export interface TransportFailure {
-  /** `http-429`, `http-503`, `timeout`, `connection`, `truncated-body`, `interrupted`, `internal`. */
+  /** `http-429`, `http-503`, `timeout`, `connection`, `truncated-body`, `oversized-reply`, `interrupted`, `internal`. */
   reason: string;
   retryable: boolean;
   /** HTTP status, when the server answered. */
@@ -36,6 +38,9 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The SDK's type for extra `fetch` options (not exported by name). */
+type SdkFetchOptions = NonNullable<NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>['fetchOptions']>;
+
 const MAX_MESSAGE_CHARS = 300;
 
 /** One line of at most MAX_MESSAGE_CHARS, with secrets masked first: a key cut in two is no longer recognisable. */
@@ -57,6 +62,8 @@ export async function attemptOnce(
     signal?: AbortSignal | undefined;
     /** Masks secrets in the server's words before they are cut for a message (the redactor's `apply`). */
     mask?: (text: string) => string;
+    /** The largest reply body read (`--max-reply-bytes`); a larger one is `oversized-reply`, never held whole. */
+    maxReplyBytes?: number;
   },
 ): Promise<AttemptResult> {
   const mask = options.mask ?? ((text: string) => text);
@@ -84,6 +91,8 @@ export async function attemptOnce(
           signal: controller.signal,
           timeout: Math.ceil(options.timeoutMs),
           maxRetries: 0,
+          // Read by td's node:http fetch (node-fetch.ts), which the SDK is given.
+          ...(options.maxReplyBytes === undefined ? {} : { fetchOptions: { maxBodyBytes: options.maxReplyBytes } satisfies NodeFetchInit as SdkFetchOptions }),
         })
         .asResponse();
     } catch (error) {
@@ -92,6 +101,10 @@ export async function attemptOnce(
       const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = await loadOpenAI();
       if (timedOut || error instanceof APIConnectionTimeoutError) return timeout();
       if (error instanceof APIUserAbortError) return interrupted();
+      if (error instanceof APIConnectionError && error.cause instanceof OversizedBodyError) {
+        const message = `the reply is larger than ${formatBytes(error.cause.limit)} (--max-reply-bytes); not read further`;
+        return { ok: false, failure: { reason: 'oversized-reply', retryable: false, message }, latencyMs: latency() };
+      }
       if (error instanceof APIConnectionError) {
         return { ok: false, failure: { reason: 'connection', retryable: true, message: `connection failed: ${short(causeText(error), mask)}` }, latencyMs: latency() };
       }
