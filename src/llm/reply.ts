@@ -103,25 +103,22 @@ export function parseReply(raw: string, mask?: (text: string) => string): { ok: 
   };
 }
 
-/** `value` with `mask` applied to every string in it; the same object when nothing changed. */
+/**
+ * `value` with `mask` applied to every string in it; the same object when nothing changed. `mask` returns
+ * its argument itself when there is nothing to mask, so the common case allocates nothing.
+ */
 function maskStrings(value: unknown, mask: (text: string) => string): unknown {
   if (typeof value === 'string') return mask(value);
-  if (value === null || typeof value !== 'object') return value;
-  let changed = false;
-  const out: unknown = Array.isArray(value)
-    ? value.map((item: unknown) => {
-        const masked = maskStrings(item, mask);
-        if (masked !== item) changed = true;
-        return masked;
-      })
-    : Object.fromEntries(
-        Object.entries(value).map(([key, item]) => {
-          const masked = maskStrings(item, mask);
-          if (masked !== item) changed = true;
-          return [key, masked];
-        }),
-      );
-  return changed ? out : value;
+  if (value === null || typeof value !== 'object' || !holdsMasked(value, mask)) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => maskStrings(item, mask));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item, mask)]));
+}
+
+function holdsMasked(value: unknown, mask: (text: string) => string): boolean {
+  if (typeof value === 'string') return mask(value) !== value;
+  if (value === null || typeof value !== 'object') return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (holdsMasked(item, mask)) return true;
+  return false;
 }
 
 /**
