@@ -26,6 +26,8 @@ interface Run {
   wallSeconds: number;
   /** From the first request the server received to the last reply it sent. */
   windowSeconds: number;
+  /** From the spawn to the first request the server received (start-up). */
+  firstRequestSeconds: number;
   maxInFlight: number;
 }
 
@@ -52,7 +54,7 @@ async function runOnce(n: number, dir: string, round: number, client: Client = '
     const requests = server.chatRequests();
     if (code !== 0 || written !== n || requests.length !== n) throw new Error(`${client === 'td' ? 'td king' : 'the bare client'} exited ${code} with ${written} of ${n} records after ${requests.length} requests`);
     const windowSeconds = (requests.at(-1)!.at + LATENCY_MS - requests[0]!.at) / 1000;
-    return { wallSeconds, windowSeconds, maxInFlight: server.maxInFlight };
+    return { wallSeconds, windowSeconds, firstRequestSeconds: (requests[0]!.at - started) / 1000, maxInFlight: server.maxInFlight };
   } finally {
     await server.close();
   }
@@ -105,6 +107,7 @@ export const llmBench: Bench = async ({ scale, workDir, log }) => {
         pass: vsBare >= 0.95,
         detail:
           `wall ${tdWall.wallSeconds.toFixed(2)} s vs ${bareWall.wallSeconds.toFixed(2)} s (best of 3 each: td ${runs.map((r) => r.wallSeconds.toFixed(2)).join('/')}, bare ${bareRuns.map((r) => r.wallSeconds.toFixed(2)).join('/')}); ` +
+          `first request after ${tdWall.firstRequestSeconds.toFixed(2)} s vs ${bareWall.firstRequestSeconds.toFixed(2)} s; ` +
           `processing windows ${best.windowSeconds.toFixed(2)} s vs ${bareBest.windowSeconds.toFixed(2)} s = ${(bareBest.windowSeconds / best.windowSeconds).toFixed(3)}`,
       },
     ];
