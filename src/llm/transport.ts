@@ -67,6 +67,9 @@ export async function attemptOnce(
   },
 ): Promise<AttemptResult> {
   const mask = options.mask ?? ((text: string) => text);
+  // A signal that aborted before this attempt began (while the SDK loaded on a first call, say) has no
+  // abort event left to fire: without this check the request would go out and wait for --timeout.
+  if (options.signal?.aborted) return { ok: false, failure: { reason: 'interrupted', retryable: false, message: 'aborted: the run was interrupted' }, latencyMs: 0 };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {

@@ -2,6 +2,9 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { cacheKey, canonicalRequest } from '../../src/llm/cache-key.js';
 import type { ChatRequest } from '../../src/llm/chat-model.js';
 import { failureKind } from '../../src/llm/endpoint-model.js';
+import { createNodeFetch } from '../../src/llm/node-fetch.js';
+import { loadOpenAI } from '../../src/llm/openai-module.js';
+import { attemptOnce } from '../../src/llm/transport.js';
 import { startChatServer, type ChatServer } from '../helpers/chat-server.js';
 import { ask, llmFor, tempDir } from '../helpers/llm.js';
 
@@ -38,5 +41,20 @@ describe('the endpoint', () => {
     expect([404, 408, 429, 500, 503].map((status) => failureKind({ reason: `http-${status}`, status }))).toEqual(Array(5).fill('transient'));
     expect(failureKind({ reason: 'internal' })).toBe('rejected');
     expect(failureKind({ reason: 'timeout' })).toBe('transient');
+  });
+});
+
+describe('an attempt whose signal aborted before it began', () => {
+  test('is interrupted at once, without a request (it would otherwise wait for --timeout)', async () => {
+    server = await startChatServer({ script: () => ({ fault: 'hang' }) });
+    const transport = createNodeFetch();
+    const { default: OpenAI } = await loadOpenAI();
+    const client = new OpenAI({ apiKey: 'k-123456', baseURL: server.url, maxRetries: 0, fetch: transport.fetch });
+    const controller = new AbortController();
+    controller.abort();
+    const result = await attemptOnce(client, { model: 'm', messages: [] }, { timeoutMs: 30_000, signal: controller.signal });
+    transport.close();
+    expect(result).toMatchObject({ ok: false, failure: { reason: 'interrupted' } });
+    expect(server.chatRequests()).toHaveLength(0);
   });
 });
