@@ -27,14 +27,15 @@ export { checkFormat, type FormatVerdict, type FormatProblem } from './transform
 export { checkLeak, type LeakVerdict } from './transforms/generate/leak-check.js';
 export { generateTurn, type GenerationSettings } from './transforms/generate/generate.js';
 export { judgeSpec, createJudgeStage, JudgeOptionsSchema, JUDGE_COUNTERS, type JudgeOptions, type JudgeSetting } from './transforms/judge.js';
-export { DEFAULT_JUDGES, RULES_JUDGE } from './transforms/judge/options.js';
+export { DEFAULT_JUDGES } from './transforms/judge/options.js';
 export { JudgeVerdictSchema, verdictResponseFormat, type JudgeVerdict } from './transforms/judge/verdict-schema.js';
 export { parseVerdict, type ParsedVerdict, type ParseMethod } from './transforms/judge/parse-verdict.js';
 export { judgeMessages, RUBRIC, JUDGE_PROMPT_VERSION } from './transforms/judge/judge-prompt.js';
 export { aggregate } from './transforms/judge/aggregate.js';
 export { rulesVerdict, assessTurn, forbiddenPrograms } from './transforms/judge/rules-judge.js';
-export { openTurnProvider, type TurnProvider } from './transforms/generate/turn-provider.js';
-export { OFFLINE_MODELS, OFFLINE_PREFIX, isOfflineModel, openOfflineProvider } from './transforms/generate/offline-provider.js';
+export { openGenerationModel, openJudgeModels, OFFLINE_PREFIX, RULES_JUDGE, isOfflineModel } from './transforms/chat-models.js';
+export { OFFLINE_MODELS, offlineGenerationModel } from './transforms/generate/offline-models.js';
+export { rulesJudgeModel } from './transforms/judge/rules-model.js';
 export { repairTurn } from './transforms/generate/repair-turn.js';
 export { importSpec, createImportSource, ImportOptionsSchema, type ImportOptions } from './sources/import/index.js';
 export { SeedPromptSchema, SeedAnswerSchema, SeedScoreSchema, SeedVerdictSchema } from './sources/import/index.js';

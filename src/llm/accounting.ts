@@ -48,7 +48,8 @@ export function stageMeta(calls: readonly CallMeta[], extra: Record<string, unkn
   };
 }
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** `1,234,567`. Not `toLocaleString('en-US')`: its first call loads ICU data, 30 ms at the end of every run. */
+const int = (n: number): string => String(Math.round(n)).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
 
 /**
  * One line for stderr at the end of a stage:

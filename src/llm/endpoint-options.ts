@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decimal, integer, text } from '../core/option-types.js';
+import { byteSize, decimal, integer, text } from '../core/option-types.js';
 import type { FlagSpec } from '../core/stage-spec.js';
 
 /** Chutes' OpenAI-compatible endpoint: the default when neither `--base-url` nor `CHUTES_BASE_URL` is set. */
@@ -11,6 +11,12 @@ export const BASE_URL_ENV = 'CHUTES_BASE_URL';
 
 /** The model king and challenge ask unless `--model` says otherwise (also one of the default judges). */
 export const DEFAULT_MODEL = 'moonshotai/Kimi-K2.6-TEE';
+
+/**
+ * The largest reply td reads: a chat completion with 32k tokens of reasoning and text is a few hundred KB
+ * even JSON-escaped, so 4 MiB leaves room, while a runaway or hostile reply (50 MB) is cut off.
+ */
+export const DEFAULT_MAX_REPLY_BYTES = 4 * 1024 ** 2;
 
 /** What a base URL must be, for `--base-url` and `CHUTES_BASE_URL` alike. */
 export const HTTP_URL_RULE = `expected an http(s) URL such as ${DEFAULT_BASE_URL}`;
@@ -63,6 +69,8 @@ export const endpointOptionShape = {
   retries: integer(0, 100).default(5),
   /** Longest wait before one retry in seconds, whatever `Retry-After` asks. @default 60 */
   maxRetryWait: decimal(0).default(60),
+  /** Largest reply body read; a larger one is rejected (`oversized-reply`) without being held whole. @default 4MiB */
+  maxReplyBytes: byteSize().default(DEFAULT_MAX_REPLY_BYTES),
   /** Request cache directory, or false (`--no-cache`). @default $XDG_CACHE_HOME/td/llm or ~/.cache/td/llm */
   cache: cacheSetting().optional(),
   /** Mixed into every cache key: a new salt asks everything again. @default none */
@@ -84,6 +92,7 @@ export const ENDPOINT_FLAGS: readonly FlagSpec[] = [
   { key: 'timeout', flags: '--timeout <seconds>', description: 'time limit of one HTTP request, body included', defaultText: '600' },
   { key: 'retries', flags: '--retries <n>', description: 'transport retries per call (429/408/409/5xx, connection errors, timeouts)', defaultText: '5' },
   { key: 'maxRetryWait', flags: '--max-retry-wait <seconds>', description: 'cap on one wait before a retry, whatever Retry-After asks', defaultText: '60' },
+  { key: 'maxReplyBytes', flags: '--max-reply-bytes <size>', description: 'reject larger replies (oversized-reply) without reading them whole (e.g. 4MiB)', defaultText: '4MiB' },
   { key: 'cache', flags: '--cache <dir>', description: 'request cache directory', defaultText: '$XDG_CACHE_HOME/td/llm' },
   { key: 'cache', flags: '--no-cache', description: 'neither read nor write the request cache' },
   { key: 'cacheSalt', flags: '--cache-salt <text>', description: 'mixed into every cache key (a new salt asks everything again)' },

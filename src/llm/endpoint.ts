@@ -22,10 +22,14 @@ export function defaultCacheDir(env: NodeJS.ProcessEnv): string {
   return join(base, 'td', 'llm');
 }
 
+/** Whitespace (any Unicode space, line breaks included) and control characters (C0, DEL, C1). */
+const UNSENDABLE = /[\s\u0000-\u001f\u007f-\u009f]/u;
+
 /**
- * Resolves the endpoint from options and the environment. A missing key is a one-line configuration
- * error (exit 78) raised here, before any input is read; the key is registered with the session's
- * redactor so it never reaches a log line, an errors file or a report.
+ * Resolves the endpoint from options and the environment. A missing key, or one holding whitespace or
+ * control characters, is a one-line configuration error (exit 78) raised here, before any input is
+ * read; the key is registered with the session's redactor so it never reaches a log line, an errors
+ * file or a report.
  */
 export function resolveEndpoint(options: EndpointOptions, session: Session, cwd = process.cwd()): Endpoint {
   const env = sessionEnv(session, cwd);
@@ -39,6 +43,11 @@ export function resolveEndpoint(options: EndpointOptions, session: Session, cwd 
     );
   }
   session.redactor.add(apiKey);
+  // Checked here, not left to the HTTP client: a header cannot carry such a key, and the client's error
+  // would quote the part after the break (and fail every record instead of the run).
+  if (UNSENDABLE.test(apiKey)) {
+    throw new TdError(`${options.apiKeyEnv}: the API key holds whitespace or control characters, which no HTTP header can carry; check the variable`, EXIT.config, 'config');
+  }
   const fromEnv = env[BASE_URL_ENV]?.trim();
   const baseUrl = (options.baseUrl ?? (fromEnv ? fromEnv : DEFAULT_BASE_URL)).replace(/\/+$/, '');
   if (options.baseUrl === undefined && fromEnv) assertUrl(fromEnv, BASE_URL_ENV);

@@ -1,6 +1,6 @@
 import PQueue from 'p-queue';
 import type { Logger } from '../core/logger.js';
-import { seconds } from './sleep.js';
+import { formatDuration } from './format-duration.js';
 import { TokenWindow, type TokenSpend } from './token-window.js';
 
 export interface LimiterOptions {
@@ -99,7 +99,7 @@ export class EndpointLimiter {
     const before = this.queue.concurrency;
     const after = Math.max(1, Math.floor(before / 2));
     this.queue.concurrency = after;
-    this.log.warn(`${this.label}: rate limited (429): ${before} -> ${after} requests in flight, new requests wait ${seconds(waitMs)}`);
+    this.log.warn(`${this.label}: rate limited (429): ${before} -> ${after} requests in flight, new requests wait ${formatDuration(waitMs)}`);
     return true;
   }
 

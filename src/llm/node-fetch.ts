@@ -3,6 +3,19 @@ import https from 'node:https';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
+/** `fetch` options td adds: the largest body read (decoded) before the response is given up. */
+export interface NodeFetchInit extends RequestInit {
+  maxBodyBytes?: number;
+}
+
+/** A response body over `maxBodyBytes`: the connection was cut, the body never held whole. */
+export class OversizedBodyError extends Error {
+  constructor(readonly limit: number) {
+    super(`the response body is larger than ${limit} bytes`);
+    this.name = 'OversizedBodyError';
+  }
+}
+
 /** Statuses whose Response may not have a body. */
 const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
 
@@ -14,14 +27,16 @@ const NULL_BODY_STATUSES = new Set([101, 103, 204, 205, 304]);
  * It behaves as fetch does where the SDK and td's transport look: a connection failure rejects with a
  * `TypeError('fetch failed', { cause })` (the SDK's `APIConnectionError`), an abort rejects with the
  * signal's reason or an `AbortError`, and a body that breaks off after the headers gives a Response
- * whose body fails to read (td's `truncated-body`). gzip, deflate and br bodies are decoded.
+ * whose body fails to read (td's `truncated-body`). gzip, deflate and br bodies are decoded. With
+ * `maxBodyBytes`, a body that announces or reaches a larger size rejects with an `OversizedBodyError`
+ * as soon as that is known, and the connection is destroyed: a 50 MB reply is never held whole.
  */
 export function createNodeFetch(): { fetch: typeof fetch; close: () => void } {
   const agents = {
     'http:': new http.Agent({ keepAlive: true, scheduling: 'lifo' }),
     'https:': new https.Agent({ keepAlive: true, scheduling: 'lifo' }),
   };
-  const nodeFetch = (input: string | URL | Request, init: RequestInit = {}): Promise<Response> =>
+  const nodeFetch = (input: string | URL | Request, init: NodeFetchInit = {}): Promise<Response> =>
     new Promise((resolve, reject) => {
       const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
       const signal = init.signal ?? undefined;
@@ -44,10 +59,28 @@ export function createNodeFetch(): { fetch: typeof fetch; close: () => void } {
           reject(abortError(signal!));
         }
       };
+      const limit = init.maxBodyBytes ?? Infinity;
+      const oversized = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        request.destroy();
+        if (settled) return;
+        settled = true;
+        reject(new OversizedBodyError(limit));
+      };
       const request = transport.request(url, { method: init.method ?? 'GET', headers, agent }, (response) => {
+        if (Number(response.headers['content-length'] ?? 0) > limit) return oversized();
         const chunks: Buffer[] = [];
+        let received = 0;
         const stream = decoded(response);
-        stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+        stream.on('data', (chunk: Buffer) => {
+          received += chunk.length;
+          if (received > limit) {
+            chunks.length = 0;
+            stream.removeAllListeners('data');
+            return oversized();
+          }
+          chunks.push(chunk);
+        });
         const finish = (broken: boolean): void => {
           signal?.removeEventListener('abort', onAbort);
           if (settled) return;

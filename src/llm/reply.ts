@@ -45,15 +45,38 @@ export interface Reply {
   usage: Usage;
   /** The model the server says answered. */
   model: string | undefined;
+  /**
+   * The record's own reference turn, unchanged (td/replay): a stage keeps it as the dataset has it,
+   * format problems included (judging that turn is the point), instead of checking it as generated text.
+   */
+  verbatim?: boolean;
+  /**
+   * An answer already in structured form (td/rules gives its verdict so): read as it is, not parsed
+   * out of `content`. Replies from an endpoint never have it.
+   */
+  structured?: unknown;
 }
 
-/** Parses a raw response body; a body that is not a chat completion is an error message, not a reply. */
-export function parseReply(body: string): { ok: true; reply: Reply } | { ok: false; message: string } {
+/**
+ * Parses a raw response body; a body that is not a chat completion is an error message, not a reply.
+ * `mask` (the redactor's `applyKnown`) removes td's own secrets from the body, raw and after JSON
+ * unescaping, before anything is read from it: `body` is then the masked body, for the cache.
+ */
+export function parseReply(raw: string, mask?: (text: string) => string): { ok: true; reply: Reply; body: string } | { ok: false; message: string } {
+  let body = mask ? mask(raw) : raw;
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch (error) {
     return { ok: false, message: `the response body is not JSON (${(error as Error).message}; ${body.length} characters)` };
+  }
+  if (mask) {
+    // A secret may also arrive escaped (`\u0041...`): masked in the parsed strings, and the body re-written.
+    const masked = maskStrings(json, mask);
+    if (masked !== json) {
+      json = masked;
+      body = JSON.stringify(json);
+    }
   }
   const parsed = ChatCompletionSchema.safeParse(json, { reportInput: true });
   if (!parsed.success) return { ok: false, message: `the response is not a chat completion: ${formatZodError(parsed.error)}` };
@@ -64,6 +87,7 @@ export function parseReply(body: string): { ok: true; reply: Reply } | { ok: fal
   const reasoning = choice.message.reasoning_content ?? choice.message.reasoning ?? undefined;
   return {
     ok: true,
+    body,
     reply: {
       content: choice.message.content ?? '',
       reasoning: reasoning === null ? undefined : reasoning,
@@ -77,6 +101,24 @@ export function parseReply(body: string): { ok: true; reply: Reply } | { ok: fal
       model: completion.model,
     },
   };
+}
+
+/**
+ * `value` with `mask` applied to every string in it; the same object when nothing changed. `mask` returns
+ * its argument itself when there is nothing to mask, so the common case allocates nothing.
+ */
+function maskStrings(value: unknown, mask: (text: string) => string): unknown {
+  if (typeof value === 'string') return mask(value);
+  if (value === null || typeof value !== 'object' || !holdsMasked(value, mask)) return value;
+  if (Array.isArray(value)) return value.map((item: unknown) => maskStrings(item, mask));
+  return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, maskStrings(item, mask)]));
+}
+
+function holdsMasked(value: unknown, mask: (text: string) => string): boolean {
+  if (typeof value === 'string') return mask(value) !== value;
+  if (value === null || typeof value !== 'object') return false;
+  for (const item of Array.isArray(value) ? value : Object.values(value)) if (holdsMasked(item, mask)) return true;
+  return false;
 }
 
 /**

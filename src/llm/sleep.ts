@@ -17,8 +17,3 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 function abortReason(signal: AbortSignal): unknown {
   return signal.reason ?? new DOMException('This operation was aborted', 'AbortError');
 }
-
-/** `0.05s`, `1.5s`, `90s`: milliseconds as seconds for messages, without float noise. */
-export function seconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(2))}s`;
-}

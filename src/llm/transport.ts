@@ -1,10 +1,12 @@
 import type OpenAI from 'openai';
 import { loadOpenAI } from './openai-module.js';
-import { seconds } from './sleep.js';
+import { formatBytes } from './format-bytes.js';
+import { formatDuration } from './format-duration.js';
+import { OversizedBodyError, type NodeFetchInit } from './node-fetch.js';
 
 /** Why one HTTP attempt produced no body, decided by status code and error class (never by message text). */
 export interface TransportFailure {
-  /** `http-429`, `http-503`, `timeout`, `connection`, `truncated-body`, `interrupted`, `internal`. */
+  /** `http-429`, `http-503`, `timeout`, `connection`, `truncated-body`, `oversized-reply`, `interrupted`, `internal`. */
   reason: string;
   retryable: boolean;
   /** HTTP status, when the server answered. */
@@ -36,10 +38,14 @@ export function retryAfterMs(headers: Headers | undefined, now = Date.now()): nu
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/** The SDK's type for extra `fetch` options (not exported by name). */
+type SdkFetchOptions = NonNullable<NonNullable<Parameters<OpenAI['chat']['completions']['create']>[1]>['fetchOptions']>;
+
 const MAX_MESSAGE_CHARS = 300;
 
-function short(text: string): string {
-  const oneLine = text.replace(/\s+/g, ' ').trim();
+/** One line of at most MAX_MESSAGE_CHARS, with secrets masked first: a key cut in two is no longer recognisable. */
+function short(text: string, mask: (text: string) => string): string {
+  const oneLine = mask(text).replace(/\s+/g, ' ').trim();
   return oneLine.length > MAX_MESSAGE_CHARS ? `${oneLine.slice(0, MAX_MESSAGE_CHARS)}…` : oneLine;
 }
 
@@ -51,8 +57,19 @@ function short(text: string): string {
 export async function attemptOnce(
   client: OpenAI,
   body: Record<string, unknown>,
-  options: { timeoutMs: number; signal?: AbortSignal | undefined },
+  options: {
+    timeoutMs: number;
+    signal?: AbortSignal | undefined;
+    /** Masks secrets in the server's words before they are cut for a message (the redactor's `apply`). */
+    mask?: (text: string) => string;
+    /** The largest reply body read (`--max-reply-bytes`); a larger one is `oversized-reply`, never held whole. */
+    maxReplyBytes?: number;
+  },
 ): Promise<AttemptResult> {
+  const mask = options.mask ?? ((text: string) => text);
+  // A signal that aborted before this attempt began (while the SDK loaded on a first call, say) has no
+  // abort event left to fire: without this check the request would go out and wait for --timeout.
+  if (options.signal?.aborted) return { ok: false, failure: { reason: 'interrupted', retryable: false, message: 'aborted: the run was interrupted' }, latencyMs: 0 };
   const controller = new AbortController();
   let timedOut = false;
   const timer = setTimeout(() => {
@@ -66,7 +83,7 @@ export async function attemptOnce(
   const interrupted = (): AttemptResult => ({ ok: false, failure: { reason: 'interrupted', retryable: false, message: 'aborted: the run was interrupted' }, latencyMs: latency() });
   const timeout = (): AttemptResult => ({
     ok: false,
-    failure: { reason: 'timeout', retryable: true, message: `no complete reply within ${seconds(options.timeoutMs)} (--timeout)` },
+    failure: { reason: 'timeout', retryable: true, message: `no complete reply within ${formatDuration(options.timeoutMs)} (--timeout)` },
     latencyMs: latency(),
   });
   try {
@@ -77,6 +94,8 @@ export async function attemptOnce(
           signal: controller.signal,
           timeout: Math.ceil(options.timeoutMs),
           maxRetries: 0,
+          // Read by td's node:http fetch (node-fetch.ts), which the SDK is given.
+          ...(options.maxReplyBytes === undefined ? {} : { fetchOptions: { maxBodyBytes: options.maxReplyBytes } satisfies NodeFetchInit as SdkFetchOptions }),
         })
         .asResponse();
     } catch (error) {
@@ -85,8 +104,12 @@ export async function attemptOnce(
       const { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } = await loadOpenAI();
       if (timedOut || error instanceof APIConnectionTimeoutError) return timeout();
       if (error instanceof APIUserAbortError) return interrupted();
+      if (error instanceof APIConnectionError && error.cause instanceof OversizedBodyError) {
+        const message = `the reply is larger than ${formatBytes(error.cause.limit)} (--max-reply-bytes); not read further`;
+        return { ok: false, failure: { reason: 'oversized-reply', retryable: false, message }, latencyMs: latency() };
+      }
       if (error instanceof APIConnectionError) {
-        return { ok: false, failure: { reason: 'connection', retryable: true, message: `connection failed: ${short(causeText(error))}` }, latencyMs: latency() };
+        return { ok: false, failure: { reason: 'connection', retryable: true, message: `connection failed: ${short(causeText(error), mask)}` }, latencyMs: latency() };
       }
       if (error instanceof APIError && typeof error.status === 'number') {
         const after = retryAfterMs(error.headers);
@@ -97,12 +120,12 @@ export async function attemptOnce(
             retryable: isRetryableStatus(error.status),
             status: error.status,
             ...(after === undefined ? {} : { retryAfterMs: after }),
-            message: `HTTP ${error.status} from the server: ${short(error.message)}`,
+            message: `HTTP ${error.status} from the server: ${short(error.message, mask)}`,
           },
           latencyMs: latency(),
         };
       }
-      return { ok: false, failure: { reason: 'internal', retryable: false, message: `request failed: ${short(String((error as Error)?.message ?? error))}` }, latencyMs: latency() };
+      return { ok: false, failure: { reason: 'internal', retryable: false, message: `request failed: ${short(String((error as Error)?.message ?? error), mask)}` }, latencyMs: latency() };
     }
     try {
       const text = await response.text();

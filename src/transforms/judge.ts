@@ -7,12 +7,12 @@ import type { TransformStage } from '../core/stage.js';
 import type { StageStats } from '../core/stats.js';
 import type { TransformSpec } from '../core/stage-spec.js';
 import { stageMeta } from '../llm/accounting.js';
-import { openLlm, type Llm } from '../llm/llm.js';
-import { abstention, aggregate, sideVerdict } from './judge/aggregate.js';
+import type { ChatModel } from '../llm/chat-model.js';
+import { openJudgeModels } from './chat-models.js';
+import { abstention, aggregate } from './judge/aggregate.js';
 import { askJudge, type JudgeCallMeta, type PairOutcome } from './judge/ask-judge.js';
 import { JUDGE_PROMPT_VERSION, judgeMessages, type JudgePrompt } from './judge/judge-prompt.js';
-import { JUDGE_FLAGS, JudgeOptionsSchema, RULES_JUDGE, type JudgeOptions, type JudgeSetting } from './judge/options.js';
-import { rulesVerdict } from './judge/rules-judge.js';
+import { JUDGE_FLAGS, JudgeOptionsSchema, type JudgeOptions, type JudgeSetting } from './judge/options.js';
 import { verdictResponseFormat } from './judge/verdict-schema.js';
 
 export { JudgeOptionsSchema, type JudgeOptions, type JudgeSetting } from './judge/options.js';
@@ -45,20 +45,22 @@ export const JUDGE_COUNTERS = {
  * abstention.
  */
 export function createJudgeStage(options: JudgeOptions, runtime: StageRuntime): TransformStage<DuelRecord, JsonObject> {
-  const modelJudges = options.judges.filter((judge) => judge.model !== RULES_JUDGE);
-  // The rules judge needs no endpoint: a panel of it alone runs without a key.
-  const llm = modelJudges.length > 0 ? openLlm(runtime, options) : undefined;
-  const callsPerRecord = modelJudges.length * ORDERS.length;
+  // Opened by name (td/rules offline, the rest on the endpoint): a panel of the rules judge alone needs no key.
+  const models = openJudgeModels(runtime, options, options.judges.map((judge) => judge.model));
+  const callsPerRecord = options.judges.length * ORDERS.length;
   const responseFormat = options.structured ? verdictResponseFormat() : undefined;
   return {
     input: (options.against === 'king' ? KingDuelSchema : ReferenceDuelSchema) as unknown as z.ZodType<DuelRecord>,
     // Enough records in progress to keep about twice `--concurrency` requests waiting on the endpoint
     // limiter (which alone bounds what is in flight at the server), so cache I/O overlaps the requests.
-    recordsInFlight: callsPerRecord === 0 ? 4 : Math.max(2, Math.ceil((2 * options.concurrency) / callsPerRecord)),
-    run: (record, ctx) => judgeRecord(record, { options, llm, responseFormat, signal: ctx.signal, stats: ctx.runtime.stats }),
+    recordsInFlight: Math.max(2, Math.ceil((2 * options.concurrency) / callsPerRecord)),
+    run: (record, ctx) => judgeRecord(record, { options, models, responseFormat, signal: ctx.signal, stats: ctx.runtime.stats }),
     close: () => {
       if (runtime.stats.in === 0) return;
-      if (llm) runtime.log.info(llm.totalsLine());
+      for (const model of new Set(models.values())) {
+        const totals = model.totalsLine();
+        if (totals !== undefined) runtime.log.info(totals);
+      }
       runtime.log.info(judgeTotalsLine(runtime.stats));
     },
   };
@@ -66,7 +68,7 @@ export function createJudgeStage(options: JudgeOptions, runtime: StageRuntime): 
 
 interface JudgeContext {
   options: JudgeOptions;
-  llm: Llm | undefined;
+  models: ReadonlyMap<string, ChatModel>;
   responseFormat: Record<string, unknown> | undefined;
   signal: AbortSignal;
   stats: StageStats;
@@ -100,15 +102,18 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
   };
 
   const outcomes = await Promise.all(
-    pairs.map(({ judge, order }): Promise<PairOutcome> | PairOutcome => {
+    pairs.map(({ judge, order }): Promise<PairOutcome> => {
       const [first, second] = shown(order);
-      if (judge.model === RULES_JUDGE) {
-        const { judged, ...verdict } = rulesVerdict(record.messages, first, second);
-        return { ok: true, verdict: sideVerdict(RULES_JUDGE, order, verdict, { judged }), calls: [] };
-      }
-      const prompt = promptFor(order);
-      const request = { judge: judge.model, order, prompt, candidates: [first, second] as const, params: paramsFor(judge, options, context.responseFormat), attempts: options.attempts };
-      return askJudge(context.llm!, request, { signal: context.signal, stats: context.stats });
+      const request = {
+        judge: judge.model,
+        order,
+        prompt: promptFor(order),
+        history: record.messages,
+        candidates: [first, second] as const,
+        params: paramsFor(judge, options, context.responseFormat),
+        attempts: options.attempts,
+      };
+      return askJudge(context.models.get(judge.model)!, request, { signal: context.signal, stats: context.stats });
     }),
   );
 
@@ -116,7 +121,9 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
   const failed = outcomes.flatMap((outcome, index) => (outcome.ok ? [] : [{ ...pairs[index]!, failure: outcome.failure }]));
   // Missing data, not a judge's opinion: lost to the network (a rerun helps) or to a refused key (fix it, then rerun).
   const missing = failed.filter((f) => f.failure.kind === 'transient' || f.failure.kind === 'config');
-  const modelPairs = pairs.filter((pair) => pair.judge.model !== RULES_JUDGE).length;
+  // Pairs that asked a model: a judge that computes its verdict (td/rules) makes no call, and its
+  // verdicts never make up for every model call lost.
+  const modelPairs = outcomes.filter((outcome) => outcome.calls.length > 0).length;
   if (missing.length > 0 && (!options.abstainOnFailure || failed.length === modelPairs)) {
     return { ok: false, failure: missingFailure(missing, modelPairs) };
   }

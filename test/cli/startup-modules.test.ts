@@ -52,7 +52,7 @@ describe('td start-up', () => {
   });
 
   it('sees the libraries when they are used (so the checks above can fail)', async () => {
-    const cache = new URL('../../dist/llm/cache.js', import.meta.url).href;
+    const cache = new URL('../../dist/llm/request-cache.js', import.meta.url).href;
     const script = `const { RequestCache } = await import(${JSON.stringify(cache)}); const c = new RequestCache(${JSON.stringify(tmp + '/cache')}, { info() {}, warn() {}, error() {}, line() {} }); await c.get('k');`;
     expect(await heavyLoaded('cache', ['--input-type=module', '-e', script])).toEqual(['cacache/']);
   });

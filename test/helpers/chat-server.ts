@@ -29,7 +29,10 @@
  * - `{ fault: 'reset' }`: the connection is destroyed without a response;
  * - `{ fault: 'invalid-json' }`: 200 with a body that is not JSON;
  * - `{ fault: 'truncated' }`: 200 whose body stops half-way (the connection closes);
- * - `{ fault: 'hang', ms? }`: no answer for `ms` (default: until the client gives up or the server closes).
+ * - `{ fault: 'hang', ms? }`: no answer for `ms` (default: until the client gives up or the server closes);
+ * - `{ fault: 'large', bytes, contentLength? }`: a well-formed completion padded to `bytes` (a top-level
+ *   `padding` string), written in 1 MiB chunks as the client reads them, with or without `Content-Length`;
+ *   `server.bytesSent` tells how much of it went out before the client closed the connection.
  * `replies.*` builds common completions (well-formed bash turns, Kimi tool-call tokens, reasoning-only,
  * `finish_reason: length`, `<think>` leftovers); `scripts.*` builds scripts (well-formed, a sequence,
  * faults at a rate).
@@ -82,7 +85,8 @@ export type Fault =
   | { fault: 'reset' }
   | { fault: 'invalid-json' }
   | { fault: 'truncated' }
-  | { fault: 'hang'; ms?: number };
+  | { fault: 'hang'; ms?: number }
+  | { fault: 'large'; bytes: number; contentLength?: boolean };
 
 export type ScriptedReply = Completion | Fault;
 export type Script = (request: RecordedRequest) => ScriptedReply | Promise<ScriptedReply>;
@@ -106,6 +110,8 @@ export interface ChatServer {
   /** Requests open now, and the most seen open at once. */
   readonly inFlight: number;
   readonly maxInFlight: number;
+  /** Bytes of `large` replies written to sockets so far. */
+  readonly bytesSent: number;
   /** The chat-completions requests only. */
   chatRequests(): RecordedRequest[];
   setScript(script: Script): void;
@@ -230,6 +236,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
   const sockets = new Set<Socket>();
   let inFlight = 0;
   let maxInFlight = 0;
+  let bytesSent = 0;
   let closing = false;
 
   const wait = (ms: number, response: ServerResponse): Promise<void> =>
@@ -246,6 +253,36 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     if (response.destroyed) return;
     response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers });
     response.end(body);
+  };
+
+  /** `{"padding":"xxx...", <the completion's fields>}`, `bytes` long, written as the client reads it. */
+  const sendLarge = async (response: ServerResponse, bytes: number, withLength: boolean, completion: string): Promise<void> => {
+    const head = '{"padding":"';
+    const tail = `",${completion.slice(1)}`;
+    const fill = Math.max(0, bytes - head.length - tail.length);
+    response.writeHead(200, { 'content-type': 'application/json', ...(withLength ? { 'content-length': String(head.length + fill + tail.length) } : {}) });
+    const chunk = 'x'.repeat(1 << 20);
+    const write = (text: string): Promise<boolean> =>
+      new Promise((resolve) => {
+        if (response.destroyed) return resolve(false);
+        if (response.write(text)) return resolve(true);
+        const settle = (): void => {
+          response.off('drain', settle);
+          response.off('close', settle);
+          resolve(!response.destroyed);
+        };
+        response.once('drain', settle);
+        response.once('close', settle);
+      });
+    const count = (text: string) => async (): Promise<boolean> => {
+      const ok = await write(text);
+      if (ok) bytesSent += text.length;
+      return ok;
+    };
+    if (!(await count(head)())) return;
+    for (let left = fill; left > 0; left -= chunk.length) if (!(await count(left >= chunk.length ? chunk : chunk.slice(0, left))())) return;
+    if (!(await count(tail)())) return;
+    response.end();
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
@@ -302,6 +339,8 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
         await wait(reply.ms ?? 2 ** 31 - 1, response);
         if (!response.destroyed && !closing) sendJson(response, 200, completionBody(replies.bash('Late.', 'ls'), body, recorded.index));
         return;
+      case 'large':
+        return sendLarge(response, reply.bytes, reply.contentLength ?? false, completionBody(replies.bash('Large.', 'ls'), body, recorded.index));
     }
   };
 
@@ -334,6 +373,9 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
     get maxInFlight() {
       return maxInFlight;
     },
+    get bytesSent() {
+      return bytesSent;
+    },
     chatRequests: () => requests.filter((r) => r.method === 'POST' && r.path.endsWith('/chat/completions')),
     setScript(next) {
       script = next;
@@ -342,6 +384,7 @@ export async function startChatServer(options: ChatServerOptions = {}): Promise<
       requests.length = 0;
       seenBodies.clear();
       maxInFlight = inFlight;
+      bytesSent = 0;
     },
     close() {
       closing = true;

@@ -2,7 +2,7 @@ import { readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import cacache from 'cacache';
 import { afterEach, describe, expect, test } from 'vitest';
-import { cacheKey, canonicalJson, type CanonicalRequest } from '../../src/llm/cache.js';
+import { cacheKey, canonicalJson, type CanonicalRequest } from '../../src/llm/cache-key.js';
 import { replies, scripts, startChatServer, type ChatServer } from '../helpers/chat-server.js';
 import { ask, llmFor, tempDir } from '../helpers/llm.js';
 
@@ -52,7 +52,7 @@ describe('request cache', () => {
     const b = await Promise.all(['x', 'y', 'z'].map((q) => ask(second, q)));
     expect(server.chatRequests()).toHaveLength(3);
     expect(b.map((r) => r.ok && r.reply)).toEqual(a.map((r) => r.ok && r.reply));
-    expect(b.map((r) => r.meta.cached)).toEqual([true, true, true]);
+    expect(b.map((r) => r.meta?.cached)).toEqual([true, true, true]);
   });
 
   test('keeps the usage of a cached reply in its meta but counts no spend for it', async () => {
@@ -119,7 +119,7 @@ describe('request cache', () => {
     const { llm, t } = llmFor(server, { cache: dir });
     const again = await ask(llm, 'q');
     expect(again.ok && first.ok && again.reply.content).toBe(first.ok && first.reply.content);
-    expect(again.meta.cached).toBe(false);
+    expect(again.meta?.cached).toBe(false);
     expect(server.chatRequests()).toHaveLength(2);
     expect(t.logs.some((line) => line.includes('request cache') && line.includes('EINTEGRITY'))).toBe(true);
     rmSync(dir, { recursive: true, force: true });

@@ -34,7 +34,7 @@ describe('limits', () => {
     const results = await Promise.all([ask(llm, 'same'), ask(llm, 'same'), ask(llm, 'same'), ask(llm, 'other')]);
     expect(server.chatRequests()).toHaveLength(2);
     expect(results.map((r) => r.ok && r.reply.content)).toEqual([...Array(3).fill(results[0]!.ok && results[0]!.reply.content), results[3]!.ok && results[3]!.reply.content]);
-    expect(results.map((r) => r.meta.cached)).toEqual([false, true, true, false]);
+    expect(results.map((r) => r.meta?.cached)).toEqual([false, true, true, false]);
     expect(t.runtime.stats.get(LLM_COUNTERS.cacheHits)).toBe(2);
   });
 

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, describe, expect, test } from 'vitest';
-import { createNodeFetch } from '../../src/llm/node-fetch.js';
+import { createNodeFetch, OversizedBodyError, type NodeFetchInit } from '../../src/llm/node-fetch.js';
 
 let server: Server | undefined;
 const transport = createNodeFetch();
@@ -64,5 +64,34 @@ describe('the node:http fetch under the SDK', () => {
     const response = await transport.fetch(url, {});
     expect(response.status).toBe(200);
     await expect(response.text()).rejects.toThrow('terminated');
+  });
+
+  test('a body over maxBodyBytes rejects with OversizedBodyError and cuts the connection, counting decoded bytes', async () => {
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-encoding': 'gzip' });
+      // A few KiB on the wire that decode to 8 MiB: the limit is on what would be held.
+      response.end(gzipSync(Buffer.alloc(8 * 1024 ** 2, 120)));
+    });
+    const error = await transport.fetch(url, { maxBodyBytes: 1024 ** 2 } as NodeFetchInit).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OversizedBodyError);
+    expect((error as OversizedBodyError).limit).toBe(1024 ** 2);
+  });
+
+  test('a body announcing a length over maxBodyBytes is refused before it is read', async () => {
+    let written = 0;
+    const url = await serve((_request, response) => {
+      response.writeHead(200, { 'content-length': String(64 * 1024 ** 2) });
+      const chunk = Buffer.alloc(1024 ** 2);
+      const pump = (): void => {
+        while (written < 64 * 1024 ** 2 && !response.destroyed) {
+          written += chunk.length;
+          if (!response.write(chunk)) return void response.once('drain', pump);
+        }
+      };
+      pump();
+    });
+    const error = await transport.fetch(url, { maxBodyBytes: 1024 } as NodeFetchInit).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OversizedBodyError);
+    expect(written).toBeLessThan(32 * 1024 ** 2);
   });
 });

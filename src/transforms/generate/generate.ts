@@ -1,11 +1,9 @@
 import type { CallMeta } from '../../contract/meta.js';
 import type { Failure } from '../../core/outcome.js';
-import { LLM_COUNTERS } from '../../llm/accounting.js';
-import type { LlmRequest } from '../../llm/llm.js';
-import { REPLY_PROBLEM_TEXT, replyProblem } from '../../llm/reply.js';
 import type { StageStats } from '../../core/stats.js';
-import { checkFormat, type FormatVerdict } from './format-gate.js';
-import type { TurnProvider } from './turn-provider.js';
+import { askUntilAccepted, type ReplyCheck } from '../../llm/ask-until-accepted.js';
+import type { ChatModel, ChatRequest } from '../../llm/chat-model.js';
+import { checkFormat } from './format-gate.js';
 
 export interface GenerationSettings {
   model: string;
@@ -17,48 +15,39 @@ export interface GenerationSettings {
 export type Generated = { ok: true; text: string; calls: CallMeta[] } | { ok: false; failure: Failure; calls: CallMeta[] };
 
 /**
+ * A generated turn is accepted when it passes the format gate. The dataset's own turn, replayed
+ * verbatim (td/replay), is kept as the dataset has it: judging it, format problems included, is the point.
+ */
+export const acceptTurn: ReplyCheck<string> = (reply) => {
+  if (reply.verbatim) return { ok: true, value: reply.content };
+  const format = checkFormat(reply.content);
+  return format.ok ? { ok: true, value: reply.content } : { ok: false, status: format.problem!, problem: format.detail! };
+};
+
+/**
  * Asks for one agent turn until a reply passes the reply checks (not cut off, not reasoning-only) and
- * the format gate, at most `attempts` times. Each attempt is a new request: its index is in the cache
- * key, so a rerun replays the same attempts from the cache and a malformed reply is never served again
- * for the next attempt. Every call, malformed or not, is kept for `meta.<stage>.calls`.
+ * the format gate, at most `attempts` times (`askUntilAccepted`); then the record is `rejected`/`format`
+ * with every attempt's problem. Every call, malformed or not, is kept for `meta.<stage>.calls`.
  */
 export async function generateTurn(
-  llm: TurnProvider,
-  /** `reference`: the dataset's own next turn, for offline providers (never sent to an endpoint). */
-  prompt: { messages: LlmRequest['messages']; promptVersion: string; reference?: string | undefined },
+  model: ChatModel,
+  /** `subject`: the record's own material, for offline models (never sent to an endpoint). */
+  prompt: Pick<ChatRequest, 'messages' | 'promptVersion' | 'subject'>,
   settings: GenerationSettings,
   context: { signal?: AbortSignal | undefined; stats: StageStats },
 ): Promise<Generated> {
-  const calls: CallMeta[] = [];
-  const problems: string[] = [];
   const params: Record<string, unknown> = { max_tokens: settings.maxTokens };
   if (settings.temperature !== undefined) params.temperature = settings.temperature;
-  for (let attempt = 0; attempt < settings.attempts; attempt++) {
-    const result = await llm.complete(
-      { model: settings.model, messages: prompt.messages, params, promptVersion: prompt.promptVersion, attempt },
-      { signal: context.signal, reference: prompt.reference },
-    );
-    if (!result.ok) {
-      calls.push(result.meta);
-      return { ok: false, failure: result.failure, calls };
-    }
-    const problem = replyProblem(result.reply);
-    const format: FormatVerdict | undefined = problem !== undefined ? undefined : llm.formatGate === false ? { ok: true } : checkFormat(result.reply.content);
-    if (problem === undefined && format?.ok) {
-      calls.push(result.meta);
-      return { ok: true, text: result.reply.content, calls };
-    }
-    const status = problem ?? format!.problem!;
-    calls.push({ ...result.meta, status });
-    context.stats.add(LLM_COUNTERS.malformed);
-    problems.push(`${attempt + 1}: ${problem === undefined ? format!.detail : REPLY_PROBLEM_TEXT[problem] ?? problem}`);
-  }
+  const request = { model: settings.model, messages: prompt.messages, params, promptVersion: prompt.promptVersion, ...(prompt.subject ? { subject: prompt.subject } : {}) };
+  const asked = await askUntilAccepted(model, request, { attempts: settings.attempts, check: acceptTurn, stats: context.stats, signal: context.signal });
+  if (asked.ok) return { ok: true, text: asked.value, calls: asked.calls };
+  if (asked.failure) return { ok: false, failure: asked.failure, calls: asked.calls };
   const failure: Failure = {
     kind: 'rejected',
     reason: 'format',
-    message: `no well-formed reply in ${settings.attempts} attempt${settings.attempts === 1 ? '' : 's'} (${problems.join('; ')})`,
+    message: `no well-formed reply in ${settings.attempts} attempt${settings.attempts === 1 ? '' : 's'} (${asked.problems.join('; ')})`,
   };
-  return { ok: false, failure, calls };
+  return { ok: false, failure, calls: asked.calls };
 }
 
 /**

@@ -2,11 +2,7 @@ import { z } from 'zod';
 import { decimal, flag, integer } from '../../core/option-types.js';
 import type { FlagSpec } from '../../core/stage-spec.js';
 import { DEFAULT_MODEL, ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
-
-/** The judge name that selects td's offline rules judge instead of a model. */
-export const RULES_JUDGE = 'td/rules';
-/** Names accepted for the rules judge in `--judges`. */
-const RULES_ALIASES = new Set(['rules', RULES_JUDGE]);
+import { canonicalModelName } from '../chat-models.js';
 
 /**
  * The default panel: one judge each from the DeepSeek, Qwen3-Thinking and Kimi families, under the ids
@@ -74,7 +70,7 @@ export function judgeList() {
       const seen = new Set<string>();
       const out: JudgeSetting[] = [];
       for (const [index, judge] of judges.entries()) {
-        const model = RULES_ALIASES.has(judge.model) ? RULES_JUDGE : judge.model;
+        const model = canonicalModelName(judge.model);
         if (seen.has(model)) ctx.addIssue({ code: 'custom', path: [index], message: `judge ${JSON.stringify(model)} is listed twice`, input: judge.model });
         seen.add(model);
         out.push({ model, ...(judge.max_tokens === undefined ? {} : { max_tokens: judge.max_tokens }), ...(judge.temperature === undefined ? {} : { temperature: judge.temperature }) });
