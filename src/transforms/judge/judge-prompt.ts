@@ -75,7 +75,7 @@ export function judgeMessages(input: JudgePromptInput): JudgePrompt {
   const conversation = renderHistory(input.history, historyBudget(input.historyChars));
   const first = trimMiddle(input.first, CANDIDATE_BUDGET);
   const second = trimMiddle(input.second, CANDIDATE_BUDGET);
-  const patch = input.goldPatch === undefined || input.goldPatch.trim() === '' ? undefined : trimMiddle(input.goldPatch.replace(/\s+$/, ''), GOLD_PATCH_BUDGET);
+  const patch = input.goldPatch === undefined || input.goldPatch.trim() === '' ? undefined : trimMiddle(input.goldPatch.trimEnd(), GOLD_PATCH_BUDGET);
   const nonce = fenceNonce([conversation, first, second, ...(patch === undefined ? [] : [patch])]);
 
   const sections = [

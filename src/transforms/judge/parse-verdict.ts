@@ -50,27 +50,27 @@ export function parseVerdict(content: string, options: ParseOptions = {}): Parse
     return undefined;
   };
   let quotedSkipped = 0;
+  // A verdict is checked for being a copy only once it is a verdict: the copy check scans the shown
+  // texts, and a reply of a million `{}` must not cost a million scans.
+  const verdictOf = (json: string, parse: (json: string) => JudgeVerdict | undefined): JudgeVerdict | undefined => {
+    const verdict = parse(json);
+    if (verdict === undefined || !isQuote(json)) return verdict;
+    quotedSkipped++;
+    return undefined;
+  };
 
   const whole = unfence(text);
   if (whole.startsWith('{')) {
-    if (isQuote(whole)) quotedSkipped++;
-    else {
-      const verdict = tryJson(whole);
-      if (verdict) return { ok: true, verdict, method: 'json' };
-    }
+    const verdict = verdictOf(whole, tryJson);
+    if (verdict) return { ok: true, verdict, method: 'json' };
   }
   for (const object of topLevelObjects(text, false).reverse()) {
-    if (isQuote(object)) {
-      quotedSkipped++;
-      continue;
-    }
-    const verdict = tryJson(object);
+    const verdict = verdictOf(object, tryJson);
     if (verdict) return { ok: true, verdict, method: 'extracted' };
   }
   const lenient = topLevelObjects(text, true);
   for (const object of lenient.reverse()) {
-    if (isQuote(object)) continue;
-    const verdict = tryJson(repairJson(object));
+    const verdict = verdictOf(object, (json) => tryJson(repairJson(json)));
     if (verdict) return { ok: true, verdict, method: 'repaired' };
   }
   if (lenient.length === 0) return { ok: false, error: 'no JSON object in the reply' };
@@ -80,14 +80,22 @@ export function parseVerdict(content: string, options: ParseOptions = {}): Parse
 
 /** The reply without its reasoning. */
 export function withoutThinking(content: string): string {
-  let text = content.replace(/<think(?:ing)?\s*>[\s\S]*?<\/think(?:ing)?\s*>/gi, '');
-  const close = /<\/think(?:ing)?\s*>/gi;
-  let last: RegExpExecArray | null = null;
-  for (let match = close.exec(text); match; match = close.exec(text)) last = match;
+  // Blocks end at a closing tag, so they are looked for only up to the last one: an opening tag with no
+  // closing tag after it would otherwise be scanned to the end once per opening tag (quadratic time).
+  const lastClose = lastMatch(/<\/think(?:ing)?\s*>/gi, content);
+  const blocksEnd = lastClose ? lastClose.index + lastClose[0].length : 0;
+  let text = content.slice(0, blocksEnd).replace(/<think(?:ing)?\s*>[\s\S]*?<\/think(?:ing)?\s*>/gi, '') + content.slice(blocksEnd);
+  const last = lastMatch(/<\/think(?:ing)?\s*>/gi, text);
   if (last) text = text.slice(last.index + last[0].length);
   const open = /<think(?:ing)?\s*>/i.exec(text);
   if (open) text = text.slice(0, open.index);
   return text;
+}
+
+function lastMatch(pattern: RegExp, text: string): RegExpExecArray | null {
+  let last: RegExpExecArray | null = null;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) last = match;
+  return last;
 }
 
 /** Whitespace removed: a quoted object is found in a candidate however the judge re-indented it. */
@@ -103,15 +111,18 @@ function unfence(text: string): string {
 
 /**
  * The top-level `{...}` spans of a text, in order, found by brace matching that skips strings
- * (double-quoted; `lenient` also skips single- and curly-quoted ones). An unmatched `{` is passed over.
+ * (double-quoted; `lenient` also skips single- and curly-quoted ones): from the first `{`, the span
+ * to the `}` that closes it; an unmatched `{` is passed over and the matching starts again from the
+ * next `{`, wherever it is (even inside a string of the failed match).
  */
 export function topLevelObjects(text: string, lenient: boolean): string[] {
+  const closing = closingBraces(text, lenient);
   const found: string[] = [];
   let from = 0;
   for (;;) {
     const start = text.indexOf('{', from);
     if (start < 0) return found;
-    const end = matchingBrace(text, start, lenient);
+    const end = closing[start]!;
     if (end < 0) {
       from = start + 1;
       continue;
@@ -121,25 +132,123 @@ export function topLevelObjects(text: string, lenient: boolean): string[] {
   }
 }
 
-const CLOSING_QUOTE: Record<string, string> = { '"': '"', "'": "'", '“': '”' };
+/** Where a brace matching is: outside strings, in a string of one of the quotes, or right after a backslash in one. */
+const OUTSIDE = 0;
+const OPENING_QUOTES = ['"', "'", '“'].map((quote) => quote.charCodeAt(0));
+const CLOSING_QUOTES = ['"', "'", '”'].map((quote) => quote.charCodeAt(0));
+const BACKSLASH = 92;
+const inString = (quote: number): number => 1 + 2 * quote;
+const escaped = (quote: number): number => 2 + 2 * quote;
+/** The characters that can change a matching's state (any character after a backslash does too). */
+const SPECIAL = { strict: /[{}\\"]/g, lenient: /[{}\\"'“”]/g };
 
-function matchingBrace(text: string, start: number, lenient: boolean): number {
-  let depth = 0;
-  for (let i = start; i < text.length; i++) {
-    const c = text[i]!;
-    if (c === '"' || (lenient && (c === "'" || c === '“'))) {
-      const close = CLOSING_QUOTE[c]!;
-      for (i++; i < text.length && text[i] !== close; i++) if (text[i] === '\\') i++;
-      if (i >= text.length) return -1;
-    } else if (c === '{') depth++;
-    else if (c === '}') {
-      depth--;
-      if (depth === 0) return i;
-    }
-  }
-  return -1;
+/**
+ * Brace matchings in progress that are in the same state at the same place: from there on they read
+ * the text alike, so they are advanced as one. `level` is their common brace depth (offset per group);
+ * `waiting` maps the level at which a matching ends to the `{` it started from.
+ */
+interface Matchings {
+  state: number;
+  level: number;
+  /** Mostly one `{` per level: held as a number, a list only when groups merge. */
+  waiting: Map<number, number | number[]>;
+  size: number;
 }
 
+/**
+ * For every `{` of the text, where the brace matching that starts at it ends (the index of its `}`),
+ * or -1: the matching from each `{` reads on to the end of the text when it fails, so restarting it
+ * from each `{` takes time quadratic in the text (a reply of a million `{`). Here every matching runs at
+ * once, in a single pass: matchings in the same state (outside strings, inside a string of a given
+ * quote, after a backslash in one) behave alike from then on, so there are at most seven groups, merged
+ * when they meet (the smaller into the larger), and each character is read once per group.
+ *
+ * @param steps counts the work done (groups advanced and matchings moved), for tests of its bound.
+ */
+export function closingBraces(text: string, lenient: boolean, steps?: { count: number }): Int32Array {
+  const closing = new Int32Array(text.length).fill(-1);
+  const quotes = lenient ? OPENING_QUOTES.length : 1;
+  const special = new RegExp(lenient ? SPECIAL.lenient : SPECIAL.strict);
+  let groups: Matchings[] = [];
+  let next: Matchings[] = [];
+  let work = 0;
+  let afterBackslash = false;
+  for (let i = 0; i < text.length; i++) {
+    if (!afterBackslash) {
+      // Nothing changes at other characters: skip to the next one that can.
+      special.lastIndex = i;
+      const found = special.exec(text);
+      if (!found) break;
+      i = found.index;
+    }
+    const c = text.charCodeAt(i);
+    afterBackslash = false;
+    next.length = 0;
+    for (const group of groups) {
+      work++;
+      if (group.state === OUTSIDE) {
+        const quote = OPENING_QUOTES.indexOf(c);
+        if (quote >= 0 && quote < quotes) group.state = inString(quote);
+        else if (c === 123) group.level++;
+        else if (c === 125) {
+          group.level--;
+          const ended = group.waiting.get(group.level);
+          if (ended !== undefined) {
+            for (const start of typeof ended === 'number' ? [ended] : ended) closing[start] = i;
+            group.waiting.delete(group.level);
+            group.size -= typeof ended === 'number' ? 1 : ended.length;
+          }
+        }
+      } else if (group.state % 2 === 1) {
+        const quote = (group.state - 1) / 2;
+        if (c === CLOSING_QUOTES[quote]) group.state = OUTSIDE;
+        else if (c === BACKSLASH) {
+          group.state = escaped(quote);
+          afterBackslash = true;
+        }
+      } else group.state -= 1;
+      if (group.size > 0) work += join(next, group);
+    }
+    // A matching starts at every `{`: outside strings, one level deep, ending back at level 0 (one below
+    // the level the group outside strings, if any, is at now).
+    if (c === 123) {
+      const outside = next.find((group) => group.state === OUTSIDE);
+      if (!outside) next.push({ state: OUTSIDE, level: 1, waiting: new Map([[0, i]]), size: 1 });
+      else {
+        wait(outside.waiting, outside.level - 1, i);
+        outside.size++;
+      }
+      work++;
+    }
+    [groups, next] = [next, groups];
+  }
+  if (steps) steps.count += work;
+  return closing;
+}
+
+function wait(waiting: Map<number, number | number[]>, level: number, starts: number | number[]): void {
+  const held = waiting.get(level);
+  if (held === undefined) waiting.set(level, starts);
+  else if (typeof held === 'number') waiting.set(level, typeof starts === 'number' ? [held, starts] : [held, ...starts]);
+  else if (typeof starts === 'number') held.push(starts);
+  else for (const start of starts) held.push(start);
+}
+
+/** Adds `group` to `groups`, merging it with the group in the same state; returns the matchings moved. */
+function join(groups: Matchings[], group: Matchings): number {
+  const same = groups.findIndex((other) => other.state === group.state);
+  if (same < 0) {
+    groups.push(group);
+    return 0;
+  }
+  const [large, small] = groups[same]!.size >= group.size ? [groups[same]!, group] : [group, groups[same]!];
+  for (const [level, starts] of small.waiting) wait(large.waiting, level - small.level + large.level, starts);
+  large.size += small.size;
+  groups[same] = large;
+  return small.size;
+}
+
+const CLOSING_QUOTE: Record<string, string> = { '"': '"', "'": "'", '“': '”' };
 const PYTHON_LITERALS: Record<string, string> = { True: 'true', False: 'false', None: 'null' };
 
 /**
@@ -207,7 +316,8 @@ function keyForm(key: string): string {
 function position(value: unknown): unknown {
   if (typeof value !== 'string') return value;
   const text = value.trim();
-  const side = /^(?:candidate|response|answer|option)?\s*[_-]?\s*\(?([ab])\)?$/i.exec(text);
+  // `\s*(?:[_-]\s*)?`, not `\s*[_-]?\s*`: two adjacent `\s*` split a long run of spaces every possible way.
+  const side = /^(?:candidate|response|answer|option)?\s*(?:[_-]\s*)?\(?([ab])\)?$/i.exec(text);
   if (side) return side[1]!.toUpperCase();
   if (/^(?:tie|draw|equal|neither|none|both)$/i.test(text)) return 'tie';
   return value;
