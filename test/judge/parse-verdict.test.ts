@@ -29,6 +29,18 @@ describe('parseVerdict', () => {
     expect(parseVerdict(`<think>${realJson}</think>`)).toEqual({ ok: false, error: 'nothing but reasoning in the reply' });
   });
 
+  test('a <think> or </think> inside a JSON string is text, not reasoning', () => {
+    for (const tag of ['<think>', '</think>', '<thinking>', '</THINK >']) {
+      const quoting = verdict('A', { reason: `B leaves a ${tag} block in its reply` });
+      expect(parseVerdict(JSON.stringify(quoting))).toEqual({ ok: true, verdict: quoting, method: 'json' });
+      expect(parseVerdict(`<think>B? ${JSON.stringify(verdict('B'))}</think>\n${JSON.stringify(quoting)}`)).toEqual({ ok: true, verdict: quoting, method: 'json' });
+      expect(parseVerdict(`reasoning</think>Verdict: ${JSON.stringify(quoting, null, 2)}`)).toEqual({ ok: true, verdict: quoting, method: 'extracted' });
+    }
+    // An escaped quote does not end the string; prose quotes outside braces open none.
+    const escaped = verdict('A', { reason: 'B prints "\\" then <think>' });
+    expect(parseVerdict(`He said "hi" and then ${JSON.stringify(escaped)}`)).toEqual({ ok: true, verdict: escaped, method: 'extracted' });
+  });
+
   test('repairs trailing commas, single quotes, bare keys, comments and Python literals', () => {
     const sloppy = `Verdict: {reason: 'A\\'s step is grounded', // why
       'scores': {'A': {correctness: 9, grounding: 7, progress: 7, protocol: 7, efficiency: 7,},

@@ -19,7 +19,8 @@ export interface ParseOptions {
 /**
  * The parsing chain for a judge's reply, for servers that ignore `response_format` as well as those
  * that honour it:
- * 1. drop reasoning: `<think>...</think>` blocks, anything before a lone `</think>`, an unclosed `<think>` to the end;
+ * 1. drop reasoning outside JSON strings: `<think>...</think>` blocks, anything before a lone `</think>`, an
+ *    unclosed `<think>` to the end;
  * 2. the whole reply (a code fence around it removed) as JSON;
  * 3. else the last top-level JSON object in the text that is a valid verdict;
  * 4. else the same, after a lenient repair (trailing commas, single quotes, unquoted keys, comments,
@@ -78,24 +79,53 @@ export function parseVerdict(content: string, options: ParseOptions = {}): Parse
   return { ok: false, error: `no valid verdict in the reply (${firstProblem ?? 'no JSON object'})` };
 }
 
-/** The reply without its reasoning. */
-export function withoutThinking(content: string): string {
-  // Blocks end at a closing tag, so they are looked for only up to the last one: an opening tag with no
-  // closing tag after it would otherwise be scanned to the end once per opening tag (quadratic time).
-  const lastClose = lastMatch(/<\/think(?:ing)?\s*>/gi, content);
-  const blocksEnd = lastClose ? lastClose.index + lastClose[0].length : 0;
-  let text = content.slice(0, blocksEnd).replace(/<think(?:ing)?\s*>[\s\S]*?<\/think(?:ing)?\s*>/gi, '') + content.slice(blocksEnd);
-  const last = lastMatch(/<\/think(?:ing)?\s*>/gi, text);
-  if (last) text = text.slice(last.index + last[0].length);
-  const open = /<think(?:ing)?\s*>/i.exec(text);
-  if (open) text = text.slice(0, open.index);
-  return text;
-}
+const THINK_TAG = /<(\/?)think(?:ing)?\s*>/iy;
+const THINK_CLOSE = /<\/think(?:ing)?\s*>/gi;
 
-function lastMatch(pattern: RegExp, text: string): RegExpExecArray | null {
-  let last: RegExpExecArray | null = null;
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) last = match;
-  return last;
+/**
+ * The reply without its reasoning: `<think>...</think>` blocks (and `<thinking>`), everything before a
+ * lone `</think>` (a template that opened the block itself), an unclosed `<think>` to the end. Only tags
+ * outside JSON strings count: a verdict whose reason quotes a `<think>` tag (a candidate that leaked one)
+ * is not cut there. A JSON string is a double-quoted run inside braces; quotes in prose outside braces
+ * open nothing.
+ */
+export function withoutThinking(content: string): string {
+  let kept = '';
+  let from = 0;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < content.length; i++) {
+    const c = content[i];
+    if (inString) {
+      if (c === '\\') i++;
+      else if (c === '"') inString = false;
+      continue;
+    }
+    if (c === '{') depth++;
+    else if (c === '}') depth = Math.max(0, depth - 1);
+    else if (c === '"' && depth > 0) inString = true;
+    if (c !== '<') continue;
+    THINK_TAG.lastIndex = i;
+    const tag = THINK_TAG.exec(content);
+    if (!tag) continue;
+    const tagEnd = i + tag[0].length;
+    if (tag[1] === '/') {
+      // A lone closing tag: everything before it was reasoning.
+      kept = '';
+      depth = 0;
+    } else {
+      kept += content.slice(from, i);
+      THINK_CLOSE.lastIndex = tagEnd;
+      const close = THINK_CLOSE.exec(content);
+      if (!close) return kept;
+      i = close.index + close[0].length - 1;
+      from = i + 1;
+      continue;
+    }
+    from = tagEnd;
+    i = tagEnd - 1;
+  }
+  return kept + content.slice(from);
 }
 
 /** Whitespace removed: a quoted object is found in a candidate however the judge re-indented it. */
