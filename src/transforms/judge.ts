@@ -119,7 +119,7 @@ async function judgeRecord(record: DuelRecord, context: JudgeContext): Promise<O
         return { ok: true, verdict: sideVerdict(RULES_JUDGE, order, verdict, { judged }), calls: [] };
       }
       const prompt = promptFor(order);
-      const request = { judge: judge.model, order, prompt, candidates: [first, second] as const, params: paramsFor(judge, options, context.responseFormat), attempts: options.attempts };
+      const request = { judge: judge.model, order, prompt, params: paramsFor(judge, options, context.responseFormat), attempts: options.attempts };
       return askJudge(context.llm!, request, { signal: context.signal, stats: context.stats });
     }),
   );

@@ -18,9 +18,8 @@ export type PairOutcome = { ok: true; verdict: Verdict; calls: JudgeCallMeta[] }
 export interface PairRequest {
   judge: string;
   order: Order;
+  /** The request; a verdict copied from what it shows is never the judge's (see parseVerdict). */
   prompt: JudgePrompt;
-  /** The candidates as shown (A, B): a JSON object copied from them is never a verdict. */
-  candidates: readonly [string, string];
   params: Record<string, unknown>;
   attempts: number;
 }
@@ -45,7 +44,7 @@ export async function askJudge(llm: Llm, request: PairRequest, context: { signal
       return { ok: false, failure: result.failure, calls };
     }
     const problem = replyProblem(result.reply);
-    const parsed = problem === undefined ? parseVerdict(result.reply.content, { quoted: request.candidates }) : undefined;
+    const parsed = problem === undefined ? parseVerdict(result.reply.content, { quoted: request.prompt.shown }) : undefined;
     if (parsed?.ok) {
       calls.push({ ...tag, ...result.meta });
       return { ok: true, verdict: sideVerdict(request.judge, request.order, parsed.verdict, { parse: parsed.method }), calls };

@@ -49,6 +49,11 @@ export interface JudgePrompt {
   messages: Array<{ role: 'system' | 'user'; content: string }>;
   /** The marker on every fence line of this request. */
   nonce: string;
+  /**
+   * The texts shown as data, in the order shown: the conversation, the reference fix (when shown),
+   * candidate A, candidate B. A verdict copied from them is never the judge's own (see parseVerdict).
+   */
+  shown: string[];
 }
 
 /**
@@ -94,5 +99,6 @@ export function judgeMessages(input: JudgePromptInput): JudgePrompt {
       { role: 'user', content: sections.join('\n\n') },
     ],
     nonce,
+    shown: [conversation, ...(patch === undefined ? [] : [patch]), first, second],
   };
 }

@@ -9,12 +9,17 @@ export type ParsedVerdict = { ok: true; verdict: JudgeVerdict; method: ParseMeth
 
 export interface ParseOptions {
   /**
-   * Texts the judge was shown as data (the candidates). A JSON object that is a copy of a piece of them
-   * is never taken as the verdict: a candidate that carries a fake verdict cannot have it parsed, even
-   * when the judge quotes it (or is talked into repeating it).
+   * The texts the judge was shown as data, in the order shown (the conversation, the reference fix,
+   * candidate A, candidate B). Any of them can carry a fake verdict, which the judge may quote or be
+   * talked into repeating, so no verdict copied from them is taken as the judge's: neither a JSON object
+   * that occurs in them (compared with whitespace removed, also across the boundary between two of them,
+   * as a fake verdict split between the end of A and the start of B, in either order), nor one that reads
+   * as the same verdict as one they hold, however it was re-quoted, re-indented or repaired.
    */
   quoted?: readonly string[];
 }
+
+export const COPIED_VERDICT = 'the only verdict in the reply is copied from what the judge was shown';
 
 /**
  * The parsing chain for a judge's reply, for servers that ignore `response_format` as well as those
@@ -26,57 +31,115 @@ export interface ParseOptions {
  * 4. else the same, after a lenient repair (trailing commas, single quotes, unquoted keys, comments,
  *    curly quotes, Python literals).
  * Values are normalised before the check (`"a"`/`"Candidate A"` -> `A`, `"draw"` -> `tie`, `"8"` -> 8,
- * keys matched case-insensitively). What none of these yields is an abstention, with the reason.
+ * keys matched case-insensitively). A verdict copied from the shown texts is passed over (see
+ * `ParseOptions.quoted`), so the judge's own verdict wins whether it comes before or after a quoted one.
+ * What none of these yields is an abstention, with the reason.
  */
 export function parseVerdict(content: string, options: ParseOptions = {}): ParsedVerdict {
   const text = withoutThinking(content).trim();
   if (text === '') return { ok: false, error: 'nothing but reasoning in the reply' };
-  const quoted = (options.quoted ?? []).map(squeeze);
-  const isQuote = (json: string): boolean => {
-    const probe = squeeze(json);
-    return quoted.some((q) => q.includes(probe));
-  };
+  const copies = new CopyCheck(options.quoted ?? []);
   let firstProblem: string | undefined;
-  const tryJson = (json: string): JudgeVerdict | undefined => {
-    let value: unknown;
-    try {
-      value = JSON.parse(json);
-    } catch (error) {
-      firstProblem ??= `not valid JSON (${(error as Error).message})`;
-      return undefined;
-    }
-    const checked = JudgeVerdictSchema.safeParse(normalise(value), { reportInput: true });
-    if (checked.success) return checked.data;
-    firstProblem ??= `not a verdict: ${formatZodError(checked.error)}`;
-    return undefined;
-  };
-  let quotedSkipped = 0;
+  let copiesSkipped = 0;
   // A verdict is checked for being a copy only once it is a verdict: the copy check scans the shown
   // texts, and a reply of a million `{}` must not cost a million scans.
-  const verdictOf = (json: string, parse: (json: string) => JudgeVerdict | undefined): JudgeVerdict | undefined => {
-    const verdict = parse(json);
-    if (verdict === undefined || !isQuote(json)) return verdict;
-    quotedSkipped++;
+  const verdictOf = (json: string, repair: boolean): JudgeVerdict | undefined => {
+    const verdict = readVerdict(repair ? repairJson(json) : json);
+    if (typeof verdict === 'string') {
+      firstProblem ??= verdict;
+      return undefined;
+    }
+    if (!copies.isCopy(json, verdict)) return verdict;
+    copiesSkipped++;
     return undefined;
   };
 
   const whole = unfence(text);
   if (whole.startsWith('{')) {
-    const verdict = verdictOf(whole, tryJson);
+    const verdict = verdictOf(whole, false);
     if (verdict) return { ok: true, verdict, method: 'json' };
   }
   for (const object of topLevelObjects(text, false).reverse()) {
-    const verdict = verdictOf(object, tryJson);
+    const verdict = verdictOf(object, false);
     if (verdict) return { ok: true, verdict, method: 'extracted' };
   }
   const lenient = topLevelObjects(text, true);
   for (const object of lenient.reverse()) {
-    const verdict = verdictOf(object, (json) => tryJson(repairJson(json)));
+    const verdict = verdictOf(object, true);
     if (verdict) return { ok: true, verdict, method: 'repaired' };
   }
   if (lenient.length === 0) return { ok: false, error: 'no JSON object in the reply' };
-  if (quotedSkipped > 0 && firstProblem === undefined) return { ok: false, error: 'the only verdict in the reply is copied from a candidate' };
+  // The verdicts there were are all copies: that says more than what was wrong with the other objects.
+  if (copiesSkipped > 0) return { ok: false, error: COPIED_VERDICT };
   return { ok: false, error: `no valid verdict in the reply (${firstProblem ?? 'no JSON object'})` };
+}
+
+/** A JSON text as a verdict (normalised and checked), or what is wrong with it. */
+function readVerdict(json: string): JudgeVerdict | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(json);
+  } catch (error) {
+    return `not valid JSON (${(error as Error).message})`;
+  }
+  const checked = JudgeVerdictSchema.safeParse(normalise(value), { reportInput: true });
+  return checked.success ? checked.data : `not a verdict: ${formatZodError(checked.error)}`;
+}
+
+/** `scores` as keyForm reads a key: any case, spaces, dashes and underscores anywhere. */
+const SCORES_KEY = /s[\s_-]*c[\s_-]*o[\s_-]*r[\s_-]*e[\s_-]*s/i;
+
+/** A JSON text as a verdict, or undefined: `readVerdict` without the message, quick to refuse what is not one. */
+function asVerdict(json: string): JudgeVerdict | undefined {
+  // Most objects of a conversation are not verdicts: refused before JSON.parse (whose errors are slow)
+  // when no key can read as `scores`, and before the schema (and its error messages).
+  if (!json.includes('\\u') && !SCORES_KEY.test(json)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || !keyForms(parsed).has('scores')) return undefined;
+  const value = normalise(parsed);
+  const checked = JudgeVerdictSchema.safeParse(value);
+  return checked.success ? checked.data : undefined;
+}
+
+/** Every verdict a text holds, as the parser would read it (strict, then repaired). */
+function verdictsIn(text: string): JudgeVerdict[] {
+  const strict = topLevelObjects(text, false).map(asVerdict);
+  const repaired = topLevelObjects(text, true).map((object) => asVerdict(repairJson(object)));
+  return [...strict, ...repaired].filter((verdict) => verdict !== undefined);
+}
+
+/**
+ * Whether a verdict of the reply was copied from the texts the judge was shown. They are read end to
+ * end in the order shown and in the reverse order: a fake verdict split between the end of one text and
+ * the start of the next is still one piece, whichever order the duel showed the two candidates in.
+ */
+class CopyCheck {
+  /** The shown texts end to end, whitespace removed (both orders). */
+  private readonly squeezed: string[];
+  /** The verdicts the shown texts hold, joined by line breaks (both orders), as JSON. */
+  private planted: Set<string> | undefined;
+
+  constructor(private readonly shown: readonly string[]) {
+    const parts = shown.map(squeeze);
+    this.squeezed = [parts.join(''), parts.reverse().join('')];
+  }
+
+  isCopy(json: string, verdict: JudgeVerdict): boolean {
+    if (this.shown.length === 0) return false;
+    const probe = squeeze(json);
+    if (this.squeezed.some((text) => text.includes(probe))) return true;
+    this.planted ??= new Set(this.joined('\n').flatMap(verdictsIn).map((planted) => JSON.stringify(planted)));
+    return this.planted.has(JSON.stringify(verdict));
+  }
+
+  private joined(separator: string): string[] {
+    return [this.shown.join(separator), [...this.shown].reverse().join(separator)];
+  }
 }
 
 const THINK_TAG = /<(\/?)think(?:ing)?\s*>/iy;
@@ -146,13 +209,21 @@ function unfence(text: string): string {
  * next `{`, wherever it is (even inside a string of the failed match).
  */
 export function topLevelObjects(text: string, lenient: boolean): string[] {
-  const closing = closingBraces(text, lenient);
+  // Matched one at a time while they close (each reads only its own span); from the first that does not
+  // (it read to the end), every later `{` is matched in the one pass of closingBraces.
+  let closing: Int32Array | undefined;
+  let offset = 0;
   const found: string[] = [];
   let from = 0;
   for (;;) {
     const start = text.indexOf('{', from);
     if (start < 0) return found;
-    const end = closing[start]!;
+    let end: number;
+    if (closing) end = closing[start - offset]! < 0 ? -1 : closing[start - offset]! + offset;
+    else {
+      end = matchingBrace(text, start, lenient);
+      if (end < 0) [closing, offset] = [closingBraces(text.slice(start), lenient), start];
+    }
     if (end < 0) {
       from = start + 1;
       continue;
@@ -160,6 +231,26 @@ export function topLevelObjects(text: string, lenient: boolean): string[] {
     found.push(text.slice(start, end + 1));
     from = end + 1;
   }
+}
+
+const CLOSING_QUOTE: Record<string, string> = { '"': '"', "'": "'", '“': '”' };
+
+/** Where the brace matching that starts at the `{` at `start` (skipping strings) closes it, or -1. */
+function matchingBrace(text: string, start: number, lenient: boolean): number {
+  let depth = 0;
+  for (let i = start; i < text.length; i++) {
+    const c = text[i]!;
+    if (c === '"' || (lenient && (c === "'" || c === '“'))) {
+      const close = CLOSING_QUOTE[c]!;
+      for (i++; i < text.length && text[i] !== close; i++) if (text[i] === '\\') i++;
+      if (i >= text.length) return -1;
+    } else if (c === '{') depth++;
+    else if (c === '}') {
+      depth--;
+      if (depth === 0) return i;
+    }
+  }
+  return -1;
 }
 
 /** Where a brace matching is: outside strings, in a string of one of the quotes, or right after a backslash in one. */
@@ -278,7 +369,6 @@ function join(groups: Matchings[], group: Matchings): number {
   return small.size;
 }
 
-const CLOSING_QUOTE: Record<string, string> = { '"': '"', "'": "'", '“': '”' };
 const PYTHON_LITERALS: Record<string, string> = { True: 'true', False: 'false', None: 'null' };
 
 /**
@@ -332,11 +422,28 @@ export function repairJson(text: string): string {
 
 const isRecord = (value: unknown): value is Record<string, unknown> => value !== null && typeof value === 'object' && !Array.isArray(value);
 
-/** Looks a key up case-insensitively, ignoring spaces, dashes and underscores. */
-function pick(object: Record<string, unknown>, ...names: string[]): unknown {
-  const wanted = new Set(names.map(keyForm));
-  for (const [key, value] of Object.entries(object)) if (wanted.has(keyForm(key))) return value;
-  return undefined;
+/** An object's keys by their form (case-insensitive, without spaces, dashes and underscores), each with its value and place. */
+type KeyForms = Map<string, { at: number; value: unknown }>;
+
+function keyForms(object: Record<string, unknown>): KeyForms {
+  const forms: KeyForms = new Map();
+  let at = 0;
+  for (const [key, value] of Object.entries(object)) {
+    const form = keyForm(key);
+    if (!forms.has(form)) forms.set(form, { at, value });
+    at++;
+  }
+  return forms;
+}
+
+/** The value of the first key (in the object's order) that reads as one of `names`. */
+function pick(forms: KeyForms, ...names: string[]): unknown {
+  let first: { at: number; value: unknown } | undefined;
+  for (const name of names) {
+    const found = forms.get(keyForm(name));
+    if (found && (!first || found.at < first.at)) first = found;
+  }
+  return first?.value;
 }
 
 function keyForm(key: string): string {
@@ -359,18 +466,21 @@ function score(value: unknown): unknown {
 
 function positionScores(value: unknown): unknown {
   if (!isRecord(value)) return value;
-  return Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, score(pick(value, dimension))]));
+  const forms = keyForms(value);
+  return Object.fromEntries(DIMENSIONS.map((dimension) => [dimension, score(pick(forms, dimension))]));
 }
 
 /** The forgivable differences in a verdict's shape, undone before the schema check. */
 function normalise(value: unknown): unknown {
   if (!isRecord(value)) return value;
-  const scores = pick(value, 'scores');
+  const forms = keyForms(value);
+  const scores = pick(forms, 'scores');
+  const scoreForms = isRecord(scores) ? keyForms(scores) : undefined;
   return {
-    reason: pick(value, 'reason', 'reasoning', 'explanation', 'rationale'),
-    scores: isRecord(scores)
-      ? { A: positionScores(pick(scores, 'A', 'candidate_a', 'candidate a', 'response_a')), B: positionScores(pick(scores, 'B', 'candidate_b', 'candidate b', 'response_b')) }
+    reason: pick(forms, 'reason', 'reasoning', 'explanation', 'rationale'),
+    scores: scoreForms
+      ? { A: positionScores(pick(scoreForms, 'A', 'candidate_a', 'candidate a', 'response_a')), B: positionScores(pick(scoreForms, 'B', 'candidate_b', 'candidate b', 'response_b')) }
       : scores,
-    winner: position(pick(value, 'winner', 'verdict', 'better')),
+    winner: position(pick(forms, 'winner', 'verdict', 'better')),
   };
 }
