@@ -98,7 +98,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       const sft = redactor.applyKnown(sftLine(record, history));
       files.add('sft', sft);
       stats.counts.sft++;
-      const dpo = dpoLine(record, history);
+      const dpo = dpoLine(record, history, options.finalMin);
       if (dpo !== undefined) {
         files.add('dpo', redactor.applyKnown(dpo));
         stats.counts.dpo++;
