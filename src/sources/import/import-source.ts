@@ -118,7 +118,8 @@ async function importPrompt(value: unknown, at: { file: string; index: number; s
     instance_id: p.instance_id,
     repo: p.repo ?? commit.repo ?? repoFromInstance(p.instance_id),
     turn: p.turn ?? p.messages.length,
-    messages: p.messages,
+    // The messages as read (checked above): the schema's copy puts unknown keys last and drops `__proto__`.
+    messages: (value as { messages: unknown }).messages,
     ...(p.assistant === undefined ? {} : { assistant: p.assistant }),
     pr: commit.pr,
     source: { file: at.file, row: at.index },
