@@ -5,6 +5,7 @@ import { errorMessage, TdError } from '../core/td-error.js';
 import type { FlagSpec, StageSpec } from '../core/stage-spec.js';
 import { COMMON_FLAGS, INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from '../pipeline/common-options.js';
 import { STAGES } from '../pipeline/registry.js';
+import { forTerminal } from '../core/terminal-text.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
 import { runStageCommand } from './run-stage.js';
 
@@ -27,12 +28,12 @@ function flagsFor(spec: StageSpec): FlagSpec[] {
  */
 export function reportError(command: string, error: unknown, redactor = Redactor.fromEnv()): number {
   if (error instanceof TdError) {
-    process.stderr.write(redactor.apply(`${command}: ${error.message}`) + '\n');
+    process.stderr.write(forTerminal(redactor.apply(`${command}: ${error.message}`), { keepLineBreaks: true }) + '\n');
     return error.exitCode;
   }
   const message = errorMessage(error);
   const stack = process.env.TD_DEBUG && error instanceof Error ? `\n${error.stack}` : ' (set TD_DEBUG=1 for a stack trace)';
-  process.stderr.write(redactor.apply(`${command}: internal error: ${message}${stack}`) + '\n');
+  process.stderr.write(forTerminal(redactor.apply(`${command}: internal error: ${message}${stack}`), { keepLineBreaks: true }) + '\n');
   return EXIT.software;
 }
 
@@ -42,7 +43,7 @@ export function buildProgram(version: string): Command {
     .version(version)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => process.stderr.write(forTerminal(text, { keepLineBreaks: true })) });
 
   for (const spec of STAGES) {
     const command = program.command(spec.name).description(spec.summary).exitOverride();

@@ -39,15 +39,14 @@ export const VOLATILE_CALL_KEYS = ['cached', 'latency_ms', 'retries'] as const;
 
 /**
  * A copy of `record` without the volatile call fields under `meta.*.calls[*]`, so that the same data
- * gives the same bytes whether it came from the network, the cache, or a resumed run.
+ * gives the same bytes whether it came from the network, the cache, or a resumed run. Every other key
+ * is kept, in its order: copies are built by spreading and `Object.fromEntries` (which define keys),
+ * never by assignment, which would turn a `__proto__` key of the data into the copy's prototype.
  */
 export function withoutVolatile<R extends Record<string, unknown>>(record: R): R {
   const meta = record.meta;
-  if (meta === null || typeof meta !== 'object') return record;
-  const cleanMeta: Record<string, unknown> = {};
-  for (const [stage, value] of Object.entries(meta as Record<string, unknown>)) {
-    cleanMeta[stage] = stripCalls(value);
-  }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return record;
+  const cleanMeta = Object.fromEntries(Object.entries(meta as Record<string, unknown>).map(([stage, value]) => [stage, stripCalls(value)]));
   return { ...record, meta: cleanMeta };
 }
 

@@ -1,6 +1,10 @@
 import type { Redactor } from './redact.js';
+import { forTerminal } from './terminal-text.js';
 
-/** Writes human-readable lines to stderr (stdout carries data only), redacted. */
+/**
+ * Writes human-readable lines to stderr (stdout carries data only), redacted, and one line each: any
+ * control character in a line (a quoted input, a file name) is escaped (see forTerminal).
+ */
 export interface Logger {
   info(message: string): void;
   warn(message: string): void;
@@ -24,7 +28,7 @@ export function createLogger(options: LoggerOptions): Logger {
   const prefix = options.prefix ? `${options.prefix}: ` : '';
   const write = (text: string): void => {
     try {
-      stream.write(options.redactor.apply(text) + '\n');
+      stream.write(forTerminal(options.redactor.apply(text)) + '\n');
     } catch {
       // stderr closed: nothing sensible left to do with a log line.
     }

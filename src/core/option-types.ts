@@ -25,6 +25,19 @@ export function decimal(min: number, max?: number) {
   return z.preprocess(numberFrom, schema);
 }
 
+/**
+ * The longest wait a Node timer honours, in whole seconds: setTimeout and setInterval take at most
+ * 2^31 - 1 ms, and a longer delay is silently set to 1 ms (`--timeout 3000000` would time every
+ * request out at once).
+ */
+export const MAX_TIMER_SECONDS = Math.floor((2 ** 31 - 1) / 1000);
+
+/** A number of seconds td waits with a timer (`--timeout`, `--grace`, ...): from `min` up to MAX_TIMER_SECONDS. */
+export function seconds(min: number) {
+  const rule = `expected a number of seconds from ${min} to ${MAX_TIMER_SECONDS} (the longest a timer can wait)`;
+  return z.preprocess(numberFrom, z.number({ error: rule }).min(min, { error: rule }).max(MAX_TIMER_SECONDS, { error: rule }));
+}
+
 const BYTE_UNITS: Record<string, number> = {
   '': 1,
   b: 1,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, decimal, integer, text } from '../core/option-types.js';
+import { byteSize, decimal, integer, seconds, text } from '../core/option-types.js';
 import type { FlagSpec } from '../core/stage-spec.js';
 
 /** Chutes' OpenAI-compatible endpoint: the default when neither `--base-url` nor `CHUTES_BASE_URL` is set. */
@@ -64,11 +64,11 @@ export const endpointOptionShape = {
   /** Tokens (prompt + completion) per minute at most, estimated before a call and settled after. @default unlimited */
   tpm: integer(1).optional(),
   /** Seconds one HTTP request may take, body included, before it counts as a timeout. @default 600 */
-  timeout: decimal(0.001).default(600),
+  timeout: seconds(0.001).default(600),
   /** Transport retries per call (429, 408, 409, 5xx, connection errors, timeouts, broken bodies). @default 5 */
   retries: integer(0, 100).default(5),
   /** Longest wait before one retry in seconds, whatever `Retry-After` asks. @default 60 */
-  maxRetryWait: decimal(0).default(60),
+  maxRetryWait: seconds(0).default(60),
   /** Largest reply body read; a larger one is rejected (`oversized-reply`) without being held whole. @default 4MiB */
   maxReplyBytes: byteSize().default(DEFAULT_MAX_REPLY_BYTES),
   /** Request cache directory, or false (`--no-cache`). @default $XDG_CACHE_HOME/td/llm or ~/.cache/td/llm */

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { byteSize, decimal, flag, text } from '../core/option-types.js';
+import { byteSize, flag, seconds, text } from '../core/option-types.js';
 import { DEFAULT_MAX_LINE_BYTES } from '../sources/jsonl-source.js';
 import type { FlagSpec } from '../core/stage-spec.js';
 
@@ -17,11 +17,11 @@ export const CommonOptionsSchema = z.object({
   errors: text().optional(),
   maxLineBytes: byteSize().default(DEFAULT_MAX_LINE_BYTES),
   quiet: flag().default(false),
-  grace: decimal(0).default(10),
+  grace: seconds(0).default(10),
   /** Progress on stderr: live bars on a terminal, plain lines elsewhere (`auto`), or forced. @default auto */
   progress: z.enum(PROGRESS_MODES, { error: `expected one of ${PROGRESS_MODES.join('|')}` }).default('auto'),
   /** Seconds between plain progress lines (off a terminal). @default 10 */
-  progressInterval: decimal(0.1).default(10),
+  progressInterval: seconds(0.1).default(10),
 });
 export type CommonOptions = z.infer<typeof CommonOptionsSchema>;
 

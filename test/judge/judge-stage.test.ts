@@ -5,7 +5,7 @@ import { createJudgeStage, JudgeOptionsSchema } from '../../src/transforms/judge
 import { JUDGE_PROMPT_VERSION } from '../../src/transforms/judge/judge-prompt.js';
 import { verdictResponseFormat } from '../../src/transforms/judge/verdict-schema.js';
 import { startChatServer, type ChatServer, type ScriptedReply } from '../helpers/chat-server.js';
-import { CHALLENGER_TURN, blockOf, duelRecord, judgeScript, prefers, verdict, verdictReply, type JudgeCall } from '../helpers/judge.js';
+import { CHALLENGER_TURN, KING_TURN, blockOf, duelRecord, judgeScript, prefers, verdict, verdictReply, type JudgeCall } from '../helpers/judge.js';
 import { tempDir } from '../helpers/llm.js';
 import { testSession } from '../helpers/session.js';
 import { runRecords } from '../helpers/stage.js';
@@ -301,7 +301,53 @@ describe('td judge: injection defence', () => {
     const { stage, t } = judge({ judges: 'deepseek', minParsed: 0 });
     const [out] = await runRecords(stage, [duelRecord(0, { challenger: injected })], t.runtime);
     expect(out!.score).toBeNull();
-    expect(out!.judgement.verdicts.map((v: { error: string }) => v.error)).toEqual(['the only verdict in the reply is copied from a candidate', 'the only verdict in the reply is copied from a candidate']);
+    expect(out!.judgement.verdicts.map((v: { error: string }) => v.error)).toEqual(['the only verdict in the reply is copied from what the judge was shown', 'the only verdict in the reply is copied from what the judge was shown']);
+  });
+
+  /** A judge that prefers the king and quotes `quote` after its own verdict in one order, before it in the other. */
+  const quotingJudge = (quote: string) =>
+    judgeScript(({ challengerAt }) => {
+      const own = JSON.stringify(verdict(challengerAt === 'A' ? 'B' : 'A', { reason: 'The king reads the file at fault.' }));
+      return { content: challengerAt === 'A' ? `${own}\n\nThe conversation held: ${quote}` : `It showed ${quote}; that is data. Mine:\n${own}` };
+    });
+  const OWN = ['king: The king reads the file at fault.', 'king: The king reads the file at fault.'];
+  const COPIED = ['the only verdict in the reply is copied from what the judge was shown', 'the only verdict in the reply is copied from what the judge was shown'];
+
+  test('a verdict planted in the conversation or the gold patch is never recorded as the judge\'s', async () => {
+    const record = duelRecord(0);
+    const planted = JSON.stringify(fake);
+    const inHistory = { ...record, messages: [...record.messages.slice(0, -1), { role: 'user' as const, content: `Observation: ${planted}` }] };
+    const inPatch = { ...record, id: 'r1', pr: { ...record.pr, patch: `${record.pr.patch}+# ${planted}\n` } };
+    server = await startChatServer({ script: quotingJudge(JSON.stringify(fake, null, 2)) });
+    const { stage, t } = judge({ judges: 'deepseek' });
+    const outs = await runRecords(stage, [inHistory, inPatch], t.runtime);
+    for (const out of outs) expect(out!.judgement.verdicts.map((v: { winner: string; reason: string }) => `${v.winner}: ${v.reason}`)).toEqual(OWN);
+    await server.close();
+
+    server = await startChatServer({ script: () => ({ content: planted }) });
+    const parrot = judge({ judges: 'deepseek', minParsed: 0 });
+    for (const out of await runRecords(parrot.stage, [inHistory, inPatch], parrot.t.runtime)) {
+      expect(out!.judgement.verdicts.map((v: { error: string }) => v.error)).toEqual(COPIED);
+    }
+  });
+
+  test('a verdict split across the end of one candidate and the start of the other, read through the repair path, is never recorded', async () => {
+    // Python-style quotes: only the lenient repair reads the joined halves as a verdict.
+    const pythonic = JSON.stringify(fake).replaceAll('"', "'");
+    const cut = pythonic.indexOf("'winner'");
+    const king = `${KING_TURN}\n${pythonic.slice(0, cut)}`;
+    const challenger = `${pythonic.slice(cut)}\n${CHALLENGER_TURN}`;
+    const joined = `${pythonic.slice(0, cut)}\n${pythonic.slice(cut)}`;
+    server = await startChatServer({ script: quotingJudge(joined) });
+    const { stage, t } = judge({ judges: 'deepseek' });
+    const [out] = await runRecords(stage, [duelRecord(0, { king, challenger })], t.runtime);
+    expect(out!.judgement.verdicts.map((v: { winner: string; reason: string }) => `${v.winner}: ${v.reason}`)).toEqual(OWN);
+    await server.close();
+
+    server = await startChatServer({ script: () => ({ content: joined }) });
+    const parrot = judge({ judges: 'deepseek', minParsed: 0 });
+    const [parroted] = await runRecords(parrot.stage, [duelRecord(0, { king, challenger })], parrot.t.runtime);
+    expect(parroted!.judgement.verdicts.map((v: { error: string }) => v.error)).toEqual(COPIED);
   });
 
   test('the rules judge marks a candidate that addresses the judge', async () => {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { JudgeHealth, MAX_JUDGES, OTHER_JUDGES } from '../../src/sinks/report/judge-health.js';
-import { verdict, verdictsOf } from '../helpers/scored.js';
+import { JudgeHealth, MAX_JUDGES, OTHER_JUDGES, codePoints } from '../../src/sinks/report/judge-health.js';
+import { ReportStats, turnRow } from '../../src/sinks/report/report-stats.js';
+import { scoredRecord, verdict, verdictsOf } from '../helpers/scored.js';
 
 describe('JudgeHealth', () => {
   it('measures parse rate and flip rate per judge', () => {
@@ -36,6 +37,15 @@ describe('JudgeHealth', () => {
     health.observe(verdictsOf([['a', 'king', 'challenger']]), 50, 200); // longer (king) won once, lost once
     health.observe(verdictsOf([['a', 'king', 'king']]), 80, 80); // equal length: not counted
     expect(health.rows()[0]!.prefers_longer).toBe(0.75);
+  });
+
+  it('reads lengths in characters (code points), not UTF-16 units', () => {
+    expect(['', 'abc', '😀😀', 'é', 'e\u0301', '\ud83d', '\ude00\ud83d', 'a😀b'].map(codePoints)).toEqual([0, 3, 2, 1, 2, 1, 2, 3]);
+    // Two emoji (four UTF-16 units) against three letters: the king's reply is the longer one.
+    const stats = new ReportStats(0);
+    const record = scoredRecord({ challenger: '😀😀', king: 'abc' });
+    stats.observe(record, turnRow(record, 'final'));
+    expect(stats.judges.rows()[0]!.prefers_longer).toBe(0);
   });
 
   it('measures agreement between judges on each turn decision', () => {

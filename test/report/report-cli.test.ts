@@ -100,7 +100,25 @@ describe('td report (process)', () => {
     expect(readFileSync(join(out, 'report.md'), 'utf8')).toContain('## Gate: FAIL');
     const strict = await runCli(['report', '--out', out, '--fail-on-gate'], { input: ties });
     expect(strict.code).toBe(1);
-    expect(strict.stderr).toContain('gate fail (margin lower bound +0.000)');
+    expect(strict.stderr).toContain('gate fail (margin lower bound +0.000 is not above --min-margin 0);');
+  });
+
+  it('names the actual reason of a failed gate in the summary line, as duel.json does', async () => {
+    // Wins by a wide margin, but only 3 of 6 turns parsed: the parsed fraction fails the gate, not the margin.
+    const won = (index: number) => scoredRecord({ index, verdicts: verdictsOf([['judge-a', 'challenger', 'challenger']]) });
+    const failed = (index: number) => scoredRecord({ index, verdicts: verdictsOf([['judge-a', undefined, undefined]]), score: null });
+    const input = jsonl([won(0), won(1), won(2), failed(3), failed(4), failed(5)]);
+    const out = join(tempDir(), 'out');
+    const result = await runCli(['report', '--out', out, '--min-parsed-fraction', '0.8'], { input });
+    expect(result.code, result.stderr).toBe(0);
+    const duel = JSON.parse(readFileSync(join(out, 'duel.json'), 'utf8')) as { verdict: string; reasons: string[]; margin_lower_bound: number };
+    expect(duel).toMatchObject({ verdict: 'fail', reasons: ['parsed fraction 0.500 is below --min-parsed-fraction 0.8'], margin_lower_bound: 0.5 });
+    expect(result.stderr).toContain('; gate fail (parsed fraction 0.500 is below --min-parsed-fraction 0.8); wrote ');
+    expect(result.stderr).not.toContain('margin lower bound');
+    const both = await runCli(['report', '--out', out, '--min-parsed-fraction', '0.8', '--min-margin', '0.5'], { input });
+    expect(both.stderr).toContain('; gate fail (margin lower bound +0.500 is not above --min-margin 0.5; parsed fraction 0.500 is below --min-parsed-fraction 0.8); wrote ');
+    const none = await runCli(['report', '--out', out], { input: jsonl([failed(0)]) });
+    expect(none.stderr).toContain('; gate fail (no parsed turns; parsed fraction 0.000 is below --min-parsed-fraction 0.8); wrote ');
   });
 
   it('checks its flags before reading input', async () => {

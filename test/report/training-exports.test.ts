@@ -3,7 +3,7 @@ import { dpoLine, isDecisiveWin, sftLine } from '../../src/sinks/report/training
 import { scoredRecord, verdict, verdictsOf } from '../helpers/scored.js';
 
 const dpo = (record: ReturnType<typeof scoredRecord>): Record<string, unknown> | undefined => {
-  const line = dpoLine(record, JSON.stringify(record.messages));
+  const line = dpoLine(record, JSON.stringify(record.messages), 80);
   return line === undefined ? undefined : (JSON.parse(line) as Record<string, unknown>);
 };
 
@@ -63,6 +63,14 @@ describe('training exports', () => {
   it('never writes a pair whose chosen and rejected are the same text', () => {
     const same = 'THOUGHT: same.\n\n```bash\nls\n```\n';
     expect(dpo(scoredRecord({ challenger: same, king: `${same}  ` }))).toBeUndefined();
+  });
+
+  it('writes no pair for a turn that is not final, even with a decisive win in the verdicts it lists (an imported seed score)', () => {
+    // td import keeps the seed's score: 70 here, though the one judge its file lists won in both orders.
+    const imported = scoredRecord({ score: 70, verdicts: verdictsOf([['a', 'challenger', 'challenger']]) });
+    expect(isDecisiveWin(imported)).toBe(true);
+    expect(dpo(imported)).toBeUndefined();
+    expect(dpoLine(imported, JSON.stringify(imported.messages), 70)).toBeDefined();
   });
 
   it('writes no pair for an order-inconsistent win', () => {

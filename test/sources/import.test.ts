@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, test } from 'vitest';
@@ -170,5 +170,50 @@ describe('td import', () => {
     expect(parseJsonl(result.stdout).map((r) => r.id)).toEqual(['prompts_0_0', 'prompts_0_1', 'prompts_0_2', 'custom-id-7']);
     expect(result.stderr).toContain(`td import: importing 3 prompt files from ${SEED} as duel records (answers from answer_kimi/)`);
     expect(result.stderr).toContain('td import: in 6, out 4, failed 2 (no-commit 1, bad-prompt 1)');
+  });
+
+  test('follows no symbolic link out of the imported directory, and quotes none of its bytes', async () => {
+    const dir = seedCopy();
+    const secret = join(scratch, `secret-${Math.random().toString(36).slice(2)}`);
+    writeFileSync(secret, '-----BEGIN OPENSSH PRIVATE KEY----- SECRET-BYTES-7f3a');
+    rmSync(join(dir, 'commit', 'acme__widgets-17.json'));
+    symlinkSync(secret, join(dir, 'commit', 'acme__widgets-17.json'));
+    rmSync(join(dir, 'score', 'prompts_10_0.json'));
+    symlinkSync(secret, join(dir, 'score', 'prompts_10_0.json'));
+    symlinkSync(secret, join(dir, 'prompt', 'prompts_5.json'));
+    // A link that stays inside the directory is followed as before.
+    const inside = join(dir, 'answer_kimi', 'kept.json');
+    writeFileSync(inside, readFileSync(join(SEED, 'answer_kimi', 'prompts_10_0.json')));
+    rmSync(join(dir, 'answer_kimi', 'prompts_10_0.json'));
+    symlinkSync(inside, join(dir, 'answer_kimi', 'prompts_10_0.json'));
+
+    const errors = join(dir, 'errors.jsonl');
+    const result = await runCli(['import', dir, '--answers', 'answer_kimi', '--as', 'scored', '--errors', errors]);
+    expect(result.code).toBe(65);
+    const everything = result.stdout + result.stderr + readFileSync(errors, 'utf8');
+    expect(everything).not.toContain('SECRET-BYTES');
+    expect(everything).not.toContain('PRIVATE KEY');
+    const entries = readFileSync(errors, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { source: string; reason: string; error: string });
+    const outside = 'a symbolic link out of the imported directory (not followed, not read)';
+    expect(entries.filter((e) => e.error.includes(outside)).map((e) => `${e.source} ${e.reason}: ${e.error}`)).toEqual([
+      `prompt/prompts_0.json bad-commit: commit/acme__widgets-17.json: ${outside}`,
+      `prompt/prompts_0.json bad-commit: commit/acme__widgets-17.json: ${outside}`,
+      `prompt/prompts_5.json bad-prompt-file: prompt/prompts_5.json: ${outside}`,
+      `prompt/prompts_10.json bad-score: score/prompts_10_0.json: ${outside}`,
+    ]);
+    // The answer linked inside the directory was read: its record got as far as the score.
+    expect(entries.some((e) => e.source === 'prompt/prompts_10.json' && e.reason === 'bad-answer')).toBe(false);
+  });
+
+  test('a directory it would list that links out of the imported one stops it before any record (66)', async () => {
+    const dir = seedCopy();
+    const elsewhere = join(scratch, `scores-${Math.random().toString(36).slice(2)}`);
+    cpSync(join(dir, 'score'), elsewhere, { recursive: true });
+    rmSync(join(dir, 'score'), { recursive: true });
+    symlinkSync(elsewhere, join(dir, 'score'));
+    const result = await runCli(['import', dir, '--answers', 'answer_kimi']);
+    expect(result.code).toBe(66);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe(`td import: ${join(dir, 'score')} is a symbolic link out of ${dir}: td import does not follow links out of the directory it imports\n`);
   });
 });

@@ -29,7 +29,8 @@ const PREFIXES = new Set(['sudo', 'env', 'time', 'nohup', 'command', 'exec', 'xa
 export function bashCommand(reply: string): string | undefined {
   const block = firstBashBlock(reply);
   if (block) return block.command;
-  return /```[ \t]*(?:bash|sh|shell|console)?[ \t]*\r?\n([\s\S]*?)```/.exec(reply)?.[1];
+  // `[ \t]*(?:LANG[ \t]*)?`, not `[ \t]*LANG?[ \t]*`: two adjacent `[ \t]*` split a run of spaces every possible way.
+  return /```[ \t]*(?:(?:bash|sh|shell|console)[ \t]*)?\r?\n([\s\S]*?)```/.exec(reply)?.[1];
 }
 
 /** Classifies a reply by its bash command: read, search, edit, test, submit, or other. */
@@ -64,9 +65,45 @@ function withoutHeredocBodies(command: string): { script: string; heredocWrites:
   return { script: kept.join('\n'), heredocWrites };
 }
 
-/** Blanks out quoted strings so a `>` or `;` inside a grep pattern is not read as shell syntax. */
-function stripQuoted(script: string): string {
-  return script.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "''");
+/**
+ * Blanks out quoted strings so a `>` or `;` inside a grep pattern is not read as shell syntax: what
+ * `script.replace(/'[^']*'|"(?:[^"\\]|\\.)*"/g, "''")` does, in linear time (the regex retries an
+ * unclosed double-quoted string from each escaped quote in it: quadratic on `"\"\"\"...`).
+ */
+export function stripQuoted(script: string): string {
+  let out = '';
+  let copied = 0;
+  // A double-quoted string that starts at or before this index cannot close: it is inside one that did not.
+  let unclosedUntil = -1;
+  for (let i = 0; i < script.length; i++) {
+    let end = -1;
+    if (script[i] === "'") end = script.indexOf("'", i + 1);
+    else if (script[i] === '"' && i > unclosedUntil) {
+      end = closingDoubleQuote(script, i);
+      if (end < 0) unclosedUntil = -end - 1;
+    }
+    if (end < 0) continue;
+    out += `${script.slice(copied, i)}''`;
+    copied = end + 1;
+    i = end;
+  }
+  return out + script.slice(copied);
+}
+
+/**
+ * The index of the `"` that closes the string opening at `start` (a backslash escapes any character but
+ * a line break), or `-(f + 1)` where `f` is where it fails: the end, or a backslash before a line break.
+ * Every `"` inside a failed string was escaped in it, so a string from there fails at `f` too.
+ */
+function closingDoubleQuote(script: string, start: number): number {
+  for (let j = start + 1; j < script.length; j++) {
+    const c = script[j];
+    if (c === '"') return j;
+    if (c !== '\\') continue;
+    if (j + 1 >= script.length || '\n\r\u2028\u2029'.includes(script[j + 1]!)) return -(j + 1);
+    j++;
+  }
+  return -(script.length + 1);
 }
 
 function splitCommands(script: string): string[] {
@@ -77,8 +114,11 @@ function splitCommands(script: string): string[] {
 }
 
 function classifySimple(simple: string): ActionStyle {
-  const words = simple.split(/\s+/).filter((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
-  while (words.length > 1 && (PREFIXES.has(words[0]!) || /^-|^\d+[smh]?$/.test(words[0]!))) words.shift();
+  const all = simple.split(/\s+/).filter((word) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(word));
+  // Skipped by index: shifting the array once per prefix word is quadratic in a run of them.
+  let first = 0;
+  while (first < all.length - 1 && (PREFIXES.has(all[first]!) || /^-|^\d+[smh]?$/.test(all[first]!))) first++;
+  const words = all.slice(first);
   const name = (words[0] ?? '').replace(/^.*\//, '');
   const rest = words.slice(1);
   if (writesFile(simple)) return 'edit';

@@ -62,7 +62,7 @@ export class JudgeHealth {
     return counts;
   }
 
-  /** One turn's verdicts; lengths are of the challenger's reply and of its opponent's (king or reference). */
+  /** One turn's verdicts; lengths (in characters: see codePoints) are of the challenger's reply and of its opponent's (king or reference). */
   observe(verdicts: readonly Verdict[], challengerLength: number, opponentLength: number): void {
     const preferencesOf = new Map<string, number[]>();
     const longer: Side = challengerLength > opponentLength ? 'challenger' : challengerLength < opponentLength ? 'king' : 'tie';
@@ -140,4 +140,23 @@ export class JudgeHealth {
       .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
       .map(([key, pair]) => ({ judges: key.split('\u0000') as [string, string], turns: pair.turns, agreement: ratio(pair.agree, pair.turns) }));
   }
+}
+
+/**
+ * The length of a text in characters (Unicode code points), as P(longer) reads it: `text.length` counts
+ * UTF-16 code units, so an emoji counted as two. A lone surrogate counts as one, as `[...text]` has it.
+ */
+export function codePoints(text: string): number {
+  let count = text.length;
+  for (let i = 0; i < text.length - 1; i++) {
+    const unit = text.charCodeAt(i);
+    if (unit >= 0xd800 && unit <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        count--;
+        i++;
+      }
+    }
+  }
+  return count;
 }

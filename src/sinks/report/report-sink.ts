@@ -75,7 +75,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       const sft = redactor.applyKnown(sftLine(record, history));
       files.add('sft', sft);
       stats.counts.sft++;
-      const dpo = dpoLine(record, history);
+      const dpo = dpoLine(record, history, options.finalMin);
       if (dpo !== undefined) {
         files.add('dpo', redactor.applyKnown(dpo));
         stats.counts.dpo++;
@@ -101,7 +101,8 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     if (options.parquet) await writeParquetExports(staged.path, longestExport);
     staged.commit();
     const f = model.funnel;
-    const bound = gate.margin_lower_bound === null ? 'no parsed turns' : `margin lower bound ${signed(gate.margin_lower_bound)}`;
+    // A failed gate says why, as duel.json does (the margin, the parsed fraction, or both); a passed one its margin.
+    const bound = gate.verdict === 'fail' ? gate.reasons.join('; ') : `margin lower bound ${signed(gate.margin_lower_bound!)}`;
     runtime.log.info(
       `final ${f.final}, refined ${f.refined}, defeat ${f.defeat}, parse-fail ${f.parse_fail}; sft ${f.sft}, dpo ${f.dpo}; ` +
         `gate ${gate.verdict} (${bound}); wrote ${staged.target}`,

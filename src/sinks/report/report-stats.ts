@@ -3,7 +3,7 @@ import type { ScoredRecord } from '../../contract/scored.js';
 import { ACTION_STYLES, actionStyle, type ActionStyle } from './action-style.js';
 import { NumberList } from './number-list.js';
 import { DimensionStats } from './dimension-stats.js';
-import { JudgeHealth } from './judge-health.js';
+import { JudgeHealth, codePoints } from './judge-health.js';
 import { opponentReply } from './training-exports.js';
 import { UsageStats } from './usage-stats.js';
 
@@ -81,7 +81,7 @@ export class ReportStats {
     this.counts[row.outcome]++;
     this.counts[record.judgement.against === 'reference' ? 'against_reference' : 'against_king']++;
     const opponent = opponentReply(record) ?? '';
-    this.judges.observe(record.judgement.verdicts, record.challenger.length, opponent.length);
+    this.judges.observe(record.judgement.verdicts, codePoints(record.challenger), codePoints(opponent));
     this.usage.observe(record.meta);
     const action = this.actions.get(row.action)!;
     action.turns++;

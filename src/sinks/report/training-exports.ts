@@ -37,11 +37,16 @@ export function sftLine(record: ScoredRecord, historyJson: string): string {
 /**
  * `dpo.jsonl`, in the conversational preference format trainers read (TRL's DPOTrainer):
  * `{prompt: history, chosen: [challenger], rejected: [opponent], metadata}`. Undefined when the turn is
- * not a decisive win, has no opponent reply, or the two replies are the same text (a pair with
- * chosen == rejected teaches nothing and can destabilise DPO).
+ * not final (score below `finalMin`), is not a decisive win, has no opponent reply, or the two replies
+ * are the same text (a pair with chosen == rejected teaches nothing and can destabilise DPO).
+ *
+ * For td judge's own scores a decisive win always scores 100, so the final condition adds nothing. It
+ * matters for records `td import` made: their score is the seed's and may rest on verdicts the seed's
+ * score file does not list, so a turn the seed did not score final does not become a pair on the
+ * strength of the verdicts td can see.
  */
-export function dpoLine(record: ScoredRecord, historyJson: string): string | undefined {
-  if (!isDecisiveWin(record)) return undefined;
+export function dpoLine(record: ScoredRecord, historyJson: string, finalMin: number): string | undefined {
+  if (record.score === null || record.score < finalMin || !isDecisiveWin(record)) return undefined;
   const opponent = opponentReply(record);
   if (opponent === undefined || opponent.trim() === record.challenger.trim()) return undefined;
   const metadata = {

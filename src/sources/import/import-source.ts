@@ -15,7 +15,7 @@ import { toPr } from '../sample/pr-table.js';
 import type { ImportOptions } from './options.js';
 import { SeedAnswerSchema, SeedCommitRepoSchema, SeedPromptSchema, SeedScoreSchema } from './seed-files.js';
 import { seedJudgement } from './seed-judgement.js';
-import { promptStem, readSeedLayout, type SeedLayout } from './seed-layout.js';
+import { outsideSeed, promptStem, readSeedLayout, type SeedLayout } from './seed-layout.js';
 
 /** Commit files kept parsed at once: the rollouts of one PR sit together, so a small window suffices. */
 const COMMIT_CACHE_SIZE = 64;
@@ -65,12 +65,17 @@ function planImport(options: ImportOptions): ImportPlan {
 }
 
 async function* importRecords(plan: ImportPlan, ctx: RunContext): AsyncGenerator<Sourced<JsonObject>> {
-  const commits = new CommitCache(plan.layout.dir);
+  const commits = new CommitCache(plan.layout);
   for (const file of plan.layout.promptFiles) {
     if (ctx.stopSignal.aborted) return;
     const stem = promptStem(file);
     let last = -1;
     let broken: Sourced<never> | undefined;
+    const outside = await outsideSeed(plan.layout, file);
+    if (outside !== undefined) {
+      yield { ok: false, failure: { kind: 'invalid', reason: 'bad-prompt-file', message: outside }, source: file, line: 0 };
+      continue;
+    }
     try {
       for await (const { key, value } of readPromptArray(join(plan.layout.dir, file))) {
         if (ctx.stopSignal.aborted) return;
@@ -111,7 +116,8 @@ async function importPrompt(value: unknown, at: { file: string; index: number; s
     instance_id: p.instance_id,
     repo: p.repo ?? commit.repo ?? repoFromInstance(p.instance_id),
     turn: p.turn ?? p.messages.length,
-    messages: p.messages,
+    // The messages as read (checked above): the schema's copy puts unknown keys last and drops `__proto__`.
+    messages: (value as { messages: unknown }).messages,
     ...(p.assistant === undefined ? {} : { assistant: p.assistant }),
     pr: commit.pr,
     source: { file: at.file, row: at.index },
@@ -119,7 +125,7 @@ async function importPrompt(value: unknown, at: { file: string; index: number; s
 
   if (plan.as !== 'turn') {
     const path = `${plan.answerDir}/${key}.json`;
-    const answer = await readSeedFile(plan.layout.dir, path, SeedAnswerSchema);
+    const answer = await readSeedFile(plan.layout, path, SeedAnswerSchema);
     if (answer.missing) return fail('filtered', 'no-answer', `no answer file ${path}`);
     if (!answer.ok) return fail('invalid', 'bad-answer', answer.message);
     const a = answer.value;
@@ -129,7 +135,7 @@ async function importPrompt(value: unknown, at: { file: string; index: number; s
 
   if (plan.as === 'scored') {
     const path = `score/${key}.json`;
-    const score = await readSeedFile(plan.layout.dir, path, SeedScoreSchema);
+    const score = await readSeedFile(plan.layout, path, SeedScoreSchema);
     if (score.missing) return fail('filtered', 'no-score', `no score file ${path}`);
     if (!score.ok) return fail('invalid', 'bad-score', score.message);
     const s = score.value;
@@ -151,10 +157,12 @@ export function repoFromInstance(instanceId: string): string {
 
 type SeedRead<T> = { ok: true; missing?: false; value: T } | { ok: false; missing: true } | { ok: false; missing?: false; message: string };
 
-async function readSeedFile<T>(dir: string, path: string, schema: z.ZodType<T>): Promise<SeedRead<T>> {
+async function readSeedFile<T>(layout: SeedLayout, path: string, schema: z.ZodType<T>): Promise<SeedRead<T>> {
+  const outside = await outsideSeed(layout, path);
+  if (outside !== undefined) return { ok: false, message: outside };
   let text: string;
   try {
-    text = await readFile(join(dir, path), 'utf8');
+    text = await readFile(join(layout.dir, path), 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { ok: false, missing: true };
     return { ok: false, message: `${path}: cannot read: ${(error as Error).message}` };
@@ -175,7 +183,7 @@ type CommitResult = { ok: true; pr: Pr; repo: string | undefined } | { ok: false
 class CommitCache {
   private readonly entries = new Map<string, Promise<CommitResult>>();
 
-  constructor(private readonly dir: string) {}
+  constructor(private readonly layout: SeedLayout) {}
 
   get(instanceId: string): Promise<CommitResult> {
     let entry = this.entries.get(instanceId);
@@ -192,7 +200,7 @@ class CommitCache {
   private async load(instanceId: string): Promise<CommitResult> {
     const path = `commit/${instanceId}.json`;
     if (instanceId.includes('/') || instanceId.startsWith('.')) return { ok: false, reason: 'bad-prompt', message: `instance_id ${JSON.stringify(instanceId)} cannot name a file under commit/` };
-    const read = await readSeedFile(this.dir, path, SeedCommitRepoSchema);
+    const read = await readSeedFile(this.layout, path, SeedCommitRepoSchema);
     if (read.missing) return { ok: false, reason: 'no-commit', message: `no commit file ${path}` };
     if (!read.ok) return { ok: false, reason: 'bad-commit', message: read.message };
     // td sample always has a created_at column (maybe null); a commit file may leave it out.

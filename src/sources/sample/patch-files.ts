@@ -28,7 +28,10 @@ function newPath(rest: string): string | undefined {
     const right = rest.slice(half + 1);
     if (rest[half] === ' ' && left.startsWith('a/') && right.startsWith('b/') && left.slice(2) === right.slice(2)) return right.slice(2);
   }
-  const match = / b\/(.+)$/.exec(rest);
+  // `.+$` cannot cross a line break (a stray CR, U+2028, U+2029), so only the part after the last one can
+  // hold the match; searching the whole line retried it from every ` b/` before the break (quadratic).
+  const tail = rest.slice(Math.max(rest.lastIndexOf('\r'), rest.lastIndexOf('\u2028'), rest.lastIndexOf('\u2029')) + 1);
+  const match = / b\/(.+)$/.exec(tail);
   return match ? match[1] : undefined;
 }
 

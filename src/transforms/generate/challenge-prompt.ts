@@ -59,7 +59,7 @@ function hiddenPullRequest(pr: Pr, visibleHistory: string): string {
   const sections: string[] = [];
   const add = (title: string, text: string | null | undefined, budget: number, fence?: string): void => {
     if (text === null || text === undefined || text.trim() === '') return;
-    const body = trim(text.replace(/\s+$/, ''), budget);
+    const body = trim(text.trimEnd(), budget);
     if (fence === undefined) return void sections.push(`## ${title}\n${body}`);
     const ticks = fenceFor(body);
     sections.push(`## ${title}\n${ticks}${fence}\n${body}\n${ticks}`);

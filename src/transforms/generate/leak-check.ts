@@ -1,6 +1,7 @@
 import type { Message } from '../../contract/message.js';
 import type { Pr } from '../../contract/pr.js';
-import { escapeRegExp, pathPatterns } from '../../contract/agent-protocol.js';
+import { pathTokens } from '../../contract/agent-protocol.js';
+import { WholeTokenIndex, wholeTokenBudget } from './whole-tokens.js';
 
 /** `leak` on a challenger record: whether the turn names what only the hidden PR shows, and what. */
 export interface LeakVerdict {
@@ -11,8 +12,6 @@ export interface LeakVerdict {
 
 export const MAX_LEAK_TOKENS = 20;
 
-/** Paths, and file names also inside a path: a hidden file name is a leak even under another directory. */
-const { path: PATH, fileName: FILE_NAME } = pathPatterns({ standalone: false });
 /** Words of code: `tokenize_line`, `ActionValuesDescribed`, `parseHTTPHeader`, `__init__`. */
 const WORD = /\b[A-Za-z_][A-Za-z0-9_]*\b/g;
 /** Quoted literals in commands and code: `"Invalid token"`, `'max_len'`. */
@@ -24,17 +23,20 @@ const NUMBER = /(?<![\w.])(?:\d{4,}|\d+\.\d+)(?![\w.])/g;
 function isIdentifierLike(word: string): boolean {
   if (word.length < 4) return false;
   if (/[a-z0-9]_[A-Za-z0-9]|^__\w+__$/.test(word)) return true;
-  return /[a-z][A-Z]/.test(word) || /[A-Z]{2,}[a-z]/.test(word);
+  // Two capitals before a small letter (`HTTPHeader`): `[A-Z]{2,}[a-z]` says the same, in time quadratic in a word of capitals.
+  return /[a-z][A-Z]/.test(word) || /[A-Z]{2}[a-z]/.test(word);
 }
 
 /** The identifiers a turn names: paths, file names, code words, quoted literals, notable numbers. */
 export function identifiersIn(text: string): Set<string> {
   const found = new Set<string>();
-  for (const match of text.matchAll(PATH)) {
-    const path = match[0].replace(/^\.\//, '');
+  // Paths, and file names also inside a path: a hidden file name is a leak even under another directory.
+  const { paths, fileNames } = pathTokens(text, { standalone: false });
+  for (const match of paths) {
+    const path = match.replace(/^\.\//, '');
     if (path.length >= 3 && /[A-Za-z]/.test(path)) found.add(path);
   }
-  for (const match of text.matchAll(FILE_NAME)) found.add(match[0]);
+  for (const name of fileNames) found.add(name);
   for (const match of text.matchAll(WORD)) if (isIdentifierLike(match[0])) found.add(match[0]);
   for (const match of text.matchAll(QUOTED)) {
     const literal = (match[1] ?? match[2])!.trim();
@@ -42,12 +44,6 @@ export function identifiersIn(text: string): Set<string> {
   }
   for (const match of text.matchAll(NUMBER)) found.add(match[0]);
   return found;
-}
-
-/** Whether `token` occurs in `text` as a whole token (not as part of a longer name). */
-function occurs(text: string, token: string): boolean {
-  if (!text.includes(token)) return false;
-  return new RegExp(`(?<![\\w])${escapeRegExp(token)}(?![\\w])`).test(text);
 }
 
 /** Hunk headers carry line numbers, not content: they would make every line number look hidden. */
@@ -79,14 +75,18 @@ export function hiddenText(pr: Pr): string {
  * It is a flag for review, not proof: an honest guess can coincide with the fix.
  */
 export function checkLeak(turn: string, history: readonly Message[], pr: Pr): LeakVerdict {
-  const visible = history.map((message) => message.content).join('\n');
-  const hidden = hiddenText(pr);
+  // Whole tokens (not part of a longer name), looked up in an index of each text: see WholeTokenIndex.
+  const visibleText = history.map((message) => message.content).join('\n');
+  const hiddenTexts = hiddenText(pr);
+  const budget = wholeTokenBudget(turn, visibleText, hiddenTexts);
+  const visible = new WholeTokenIndex(visibleText, budget);
+  const hidden = new WholeTokenIndex(hiddenTexts, budget);
   const leaked: string[] = [];
   for (const token of identifiersIn(turn)) {
-    if (!occurs(hidden, token) || occurs(visible, token)) continue;
+    if (!hidden.has(token) || visible.has(token)) continue;
     if (token.includes('/')) {
       const name = token.slice(token.lastIndexOf('/') + 1);
-      if (name !== '' && occurs(visible, name)) continue;
+      if (name !== '' && visible.has(name)) continue;
     }
     leaked.push(token);
   }

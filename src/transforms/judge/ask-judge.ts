@@ -21,10 +21,11 @@ export type PairOutcome = { ok: true; verdict: Verdict; calls: JudgeCallMeta[] }
 export interface PairRequest {
   judge: string;
   order: Order;
+  /** The request; a verdict copied from what it shows is never the judge's (see parseVerdict). */
   prompt: JudgePrompt;
   /** The conversation, for a judge that reads the record itself (td/rules); never sent. */
   history: readonly Message[];
-  /** The candidates as shown (A, B): a JSON object copied from them is never a verdict. */
+  /** The candidates as shown (A, B), for a judge that reads the record itself (td/rules); never sent. */
   candidates: readonly [string, string];
   params: Record<string, unknown>;
   attempts: number;
@@ -40,7 +41,7 @@ interface ReadVerdict {
 }
 
 /** Reads a verdict from a reply: a structured answer as it is, else the text through the parsing chain. */
-function verdictCheck(candidates: readonly [string, string]): ReplyCheck<ReadVerdict> {
+function verdictCheck(shown: JudgePrompt['shown']): ReplyCheck<ReadVerdict> {
   return (reply) => {
     if (reply.structured !== undefined) {
       const checked = StructuredVerdictSchema.safeParse(reply.structured, { reportInput: true });
@@ -48,7 +49,7 @@ function verdictCheck(candidates: readonly [string, string]): ReplyCheck<ReadVer
       const { judged, ...verdict } = checked.data;
       return { ok: true, value: { verdict, extra: judged === undefined ? {} : { judged } } };
     }
-    const parsed = parseVerdict(reply.content, { quoted: candidates });
+    const parsed = parseVerdict(reply.content, { quoted: shown });
     return parsed.ok ? { ok: true, value: { verdict: parsed.verdict, extra: { parse: parsed.method } } } : { ok: false, status: 'unparsed', problem: parsed.error };
   };
 }
@@ -69,7 +70,7 @@ export async function askJudge(model: ChatModel, request: PairRequest, context: 
       promptVersion: JUDGE_PROMPT_VERSION,
       subject: { history: request.history, candidates: request.candidates },
     },
-    { attempts: request.attempts, check: verdictCheck(request.candidates), stats: context.stats, signal: context.signal },
+    { attempts: request.attempts, check: verdictCheck(request.prompt.shown), stats: context.stats, signal: context.signal },
   );
   const tag = { judge: request.judge, order: request.order };
   const calls: JudgeCallMeta[] = asked.calls.map((meta) => ({ ...tag, ...meta }));

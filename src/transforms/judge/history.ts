@@ -36,7 +36,7 @@ export function trimMiddle(text: string, budget: number): string {
 
 /** One message as the judge sees it. */
 function render(label: string, content: string): string {
-  return `[${label}]\n${content.replace(/\s+$/, '')}`;
+  return `[${label}]\n${content.trimEnd()}`;
 }
 
 function labelOf(message: Message, index: number): string {

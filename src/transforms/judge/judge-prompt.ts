@@ -49,6 +49,11 @@ export interface JudgePrompt {
   messages: Array<{ role: 'system' | 'user'; content: string }>;
   /** The marker on every fence line of this request. */
   nonce: string;
+  /**
+   * The texts shown as data, in the order shown: the conversation, the reference fix (when shown),
+   * candidate A, candidate B. A verdict copied from them is never the judge's own (see parseVerdict).
+   */
+  shown: string[];
 }
 
 /**
@@ -75,7 +80,7 @@ export function judgeMessages(input: JudgePromptInput): JudgePrompt {
   const conversation = renderHistory(input.history, historyBudget(input.historyChars));
   const first = trimMiddle(input.first, CANDIDATE_BUDGET);
   const second = trimMiddle(input.second, CANDIDATE_BUDGET);
-  const patch = input.goldPatch === undefined || input.goldPatch.trim() === '' ? undefined : trimMiddle(input.goldPatch.replace(/\s+$/, ''), GOLD_PATCH_BUDGET);
+  const patch = input.goldPatch === undefined || input.goldPatch.trim() === '' ? undefined : trimMiddle(input.goldPatch.trimEnd(), GOLD_PATCH_BUDGET);
   const nonce = fenceNonce([conversation, first, second, ...(patch === undefined ? [] : [patch])]);
 
   const sections = [
@@ -94,5 +99,6 @@ export function judgeMessages(input: JudgePromptInput): JudgePrompt {
       { role: 'user', content: sections.join('\n\n') },
     ],
     nonce,
+    shown: [conversation, ...(patch === undefined ? [] : [patch]), first, second],
   };
 }

@@ -32,21 +32,18 @@ const JudgeSettingSchema = z.strictObject({
  */
 function judgeFromText(text: string): unknown {
   const [model, ...settings] = text.split('@').map((part) => part.trim());
-  const judge: Record<string, unknown> = { model };
-  for (const setting of settings) {
+  // A malformed setting is kept under its own name, so the strict object schema names it in the message
+  // (defined, not assigned: `@__proto__=1` must reach the schema as a key, not become a prototype).
+  const entries = settings.map((setting): [string, unknown] => {
     const eq = setting.indexOf('=');
-    // A malformed setting is kept under its own name, so the strict object schema names it in the message.
-    if (eq < 0) judge[setting] = true;
-    else judge[setting.slice(0, eq).trim().replace(/-/g, '_')] = setting.slice(eq + 1).trim();
-  }
-  return judge;
+    return eq < 0 ? [setting, true] : [setting.slice(0, eq).trim().replace(/-/g, '_'), setting.slice(eq + 1).trim()];
+  });
+  return Object.fromEntries([['model', model], ...entries]);
 }
 
 /** Accepts `maxTokens` and `max-tokens` as well as `max_tokens` in a pipeline file's judge table. */
 function judgeFromObject(value: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of Object.entries(value)) out[key === 'maxTokens' || key === 'max-tokens' ? 'max_tokens' : key] = v;
-  return out;
+  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key === 'maxTokens' || key === 'max-tokens' ? 'max_tokens' : key, v]));
 }
 
 /**

@@ -1,7 +1,7 @@
 import type { Dimension } from '../../contract/judgement.js';
 import type { Message } from '../../contract/message.js';
 import { checkFormat, type FormatProblem } from '../generate/format-gate.js';
-import { escapeRegExp, firstBashBlock, pathPatterns } from '../../contract/agent-protocol.js';
+import { escapeRegExp, firstBashBlock, pathTokens } from '../../contract/agent-protocol.js';
 import type { JudgeVerdict } from './verdict-schema.js';
 
 /**
@@ -41,12 +41,20 @@ const PROGRAMS = ['python', 'python3', 'pytest', 'pip', 'pip3', 'ipython', 'node
 /** `bash -c` and `sh -c`: forbidden as such (a bare "bash" in the prompt names the code block). */
 const SHELLS = ['bash', 'sh'];
 const PROHIBITION = /\b(?:not|never|no|don't|forbidden|disallowed|prohibited|must not)\b/i;
-/** Where a program name starts a command: the start, or after a pipe, `&&`, `||`, `;`, `(`, `$(`, a backtick. */
-const COMMAND_START = String.raw`(?:^|[|;&(\x60]|\$\()\s*(?:sudo\s+)?`;
+/**
+ * Where a program name starts a command: the start of a line, or after a pipe, `&&`, `||`, `;`, `(`,
+ * `$(`, a backtick. Spaces only within the line: a line start comes after every line break anyway, and
+ * `\s*` across lines made the pattern retry the same run of blank lines from each line start in it
+ * (quadratic time in the number of blank lines).
+ */
+const SPACE = String.raw`[^\S\n\r\u2028\u2029]`;
+const COMMAND_START = String.raw`(?:^|[|;&(\x60])${SPACE}*(?:sudo${SPACE}+)?`;
 
 /** The programs the agent's system prompt forbids, read from its prohibiting sentences. */
 export function forbiddenPrograms(systemPrompt: string): string[] {
-  const sentences = systemPrompt.split(/(?<=[.!?])\s+|\n(?=\s*(?:[-*•]|\d+\.)\s)/);
+  // A list item starts a sentence: a line break before a bullet or a number, with spaces only within the
+  // line (`\s*` here retried a run of blank lines from each break in it: quadratic time).
+  const sentences = systemPrompt.split(/(?<=[.!?])\s+|\n(?=[^\S\n]*(?:[-*•]|\d+\.)\s)/);
   const forbidden = new Set<string>();
   for (const sentence of sentences) {
     if (!PROHIBITION.test(sentence)) continue;
@@ -56,14 +64,13 @@ export function forbiddenPrograms(systemPrompt: string): string[] {
   return [...forbidden].sort();
 }
 
-function usesProgram(command: string, program: string): boolean {
+/** Whether `command` runs `program` (`python`, or a program with its flag: `bash -c`) as a command of its own. */
+export function usesProgram(command: string, program: string): boolean {
   const [name, flag] = program.split(' ');
   const pattern = flag === undefined ? `${COMMAND_START}${escapeRegExp(name!)}(?=\\s|$|;|\\))` : `${COMMAND_START}${escapeRegExp(name!)}\\s+${escapeRegExp(flag)}\\b`;
   return new RegExp(pattern, 'm').test(command);
 }
 
-/** Paths and file names that stand alone (a file name inside a path is checked through the path). */
-const { path: PATH, fileName: FILE_NAME } = pathPatterns({ standalone: true });
 /** Paths that exist on any machine: not claims about the repository. */
 const SYSTEM_PATH = /^\/(?:dev|tmp|proc|usr|bin|etc|var|sys|opt|home|root)\b/;
 /** What a command creates rather than reads: the target of `>`, `>>`, `tee`, `mkdir`, `touch`. */
@@ -71,15 +78,32 @@ const CREATED = /(?:>>?|\btee(?:\s+-a)?|\bmkdir(?:\s+-p)?|\btouch)\s+['"]?([^\s'
 /** A turn that talks to its judge instead of the agent's terminal. */
 const ADDRESSES_JUDGE = /\b(?:ignore (?:all |any |the |your |previous |prior )*(?:instructions|rubric|rules)|(?:dear |attention,? )?judge\b|(?:choose|pick|prefer|select) (?:candidate |response |answer )?[AB]\b|"winner"\s*:)/i;
 
-/** The paths and file names a text names. */
+/**
+ * A URL (its path is not a claim about the repository): `scheme://...`. The scheme starts at the first
+ * letter of its word; looking for it only where a word starts keeps the time linear in a long word
+ * (`[a-z][a-z0-9+.-]*:\/\/\S+` alone is retried from each of its letters).
+ */
+const URL = /(?<![a-z0-9+.-])([0-9+.-]*)[a-z][a-z0-9+.-]*:\/\/\S+/gi;
+
+/** The text with each URL replaced by a space. */
+export function withoutUrls(text: string): string {
+  return text.replace(URL, '$1 ');
+}
+/** Paths a turn names that the rules check against the conversation at most (each is a scan of it). */
+export const MAX_CHECKED_PATHS = 128;
+/** Unseen paths the notes name at most. */
+const NOTED_PATHS = 5;
+
+/** The paths and file names a text names (standalone: a file name inside a path is checked through the path). */
 function pathsIn(text: string): Set<string> {
   const found = new Set<string>();
-  const plain = text.replace(/[a-z][a-z0-9+.-]*:\/\/\S+/gi, ' ');
-  for (const match of plain.matchAll(PATH)) {
-    const path = match[0].replace(/^\.\//, '').replace(/\/$/, '');
+  const plain = withoutUrls(text);
+  const { paths, fileNames } = pathTokens(plain, { standalone: true });
+  for (const match of paths) {
+    const path = match.replace(/^\.\//, '').replace(/\/$/, '');
     if (path.length >= 3 && /[A-Za-z]/.test(path) && !SYSTEM_PATH.test(path) && !/^\.+$/.test(path)) found.add(path);
   }
-  for (const match of plain.matchAll(FILE_NAME)) found.add(match[0]);
+  for (const name of fileNames) found.add(name);
   return found;
 }
 
@@ -89,12 +113,28 @@ function seenIn(visible: string, path: string): boolean {
   return name.length >= 3 && visible.includes(name);
 }
 
+/**
+ * The paths of `candidates` the conversation never showed, in sorted order; only as many as the notes
+ * name (the deduction stops at three anyway), and from the first MAX_CHECKED_PATHS candidates in sorted
+ * order, so that a turn naming thousands of paths costs a bounded number of scans of the conversation.
+ */
+function unseenPaths(candidates: Iterable<string>, visible: string): string[] {
+  const unseen: string[] = [];
+  for (const path of [...candidates].sort().slice(0, MAX_CHECKED_PATHS)) {
+    if (seenIn(visible, path)) continue;
+    unseen.push(path);
+    if (unseen.length === NOTED_PATHS) break;
+  }
+  return unseen;
+}
+
 /** `ls -R`, a bare `find .` or `tree` with nothing to narrow or page it. */
 function dumpsTree(command: string): boolean {
   return command
     .split(/&&|\|\||;|\n/)
     .map((segment) => segment.trim())
-    .some((segment) => !segment.includes('|') && (/^ls\s+-\w*R\w*(?:\s|$)/.test(segment) || /^find(?:\s+\.\/?)?$/.test(segment) || /^tree(?:\s+\.\/?)?$/.test(segment)));
+    // `(?=\w*R)\w*` rather than `\w*R\w*`: the same flags, without trying every R of a long word.
+    .some((segment) => !segment.includes('|') && (/^ls\s+-(?=\w*R)\w*(?:\s|$)/.test(segment) || /^find(?:\s+\.\/?)?$/.test(segment) || /^tree(?:\s+\.\/?)?$/.test(segment)));
 }
 
 function clamp(score: number): number {
@@ -129,10 +169,10 @@ export function assessTurn(turn: string, history: readonly Message[]): TurnAsses
 
   let grounding = 10;
   const created = new Set([...command.matchAll(CREATED)].map((match) => match[1]!.replace(/^\.\//, '')));
-  const unseen = [...pathsIn(turn)].filter((path) => !created.has(path) && !seenIn(visible, path)).sort();
+  const unseen = unseenPaths([...pathsIn(turn)].filter((path) => !created.has(path)), visible);
   if (unseen.length > 0) {
     grounding -= Math.min(6, 2 * unseen.length);
-    notes.push(`names what the conversation never showed: ${unseen.slice(0, 5).join(', ')}`);
+    notes.push(`names what the conversation never showed: ${unseen.join(', ')}`);
   }
   if (ADDRESSES_JUDGE.test(turn)) {
     grounding -= 3;
