@@ -8,7 +8,8 @@ import { VIEW_BUCKETS, type ViewBucket } from './index/turn-fields.js';
 /** Rows on one page of the list. */
 export const PAGE_ROWS = 100;
 
-const optionalNumber = z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined), z.number({ error: 'expected a number' }).min(0).max(100).optional());
+const SCORE_RULE = 'expected a score from 0 to 100';
+const optionalNumber = z.preprocess((value) => (typeof value === 'string' && value.trim() !== '' ? Number(value) : undefined), z.number({ error: SCORE_RULE }).min(0, { error: SCORE_RULE }).max(100, { error: SCORE_RULE }).optional());
 const checkbox = z.preprocess((value) => value === '1' || value === 'on' || value === 'true', z.boolean());
 const choice = <T extends readonly [string, ...string[]]>(values: T) => z.preprocess((value) => (value === '' ? undefined : value), z.enum(values).optional());
 

@@ -65,7 +65,7 @@ export class ViewIndex {
     }
     if (record === null || typeof record !== 'object' || (record as JsonObject).id !== id) throw stale();
     const stage = stageOf(record as JsonObject);
-    if (schemaFailure(schemaFor(stage), record) !== undefined) throw stale();
+    if (!schemaFor(stage).safeParse(record).success) throw stale();
     return { record: record as JsonObject, stage };
   }
 
@@ -112,7 +112,7 @@ export async function buildIndex(source: ViewSource, options: IndexOptions): Pro
       for await (const { record, offset, bytes, line } of lines) {
         runtime.stats.in++;
         const stage = stageOf(record);
-        const failure = schemaFailure(schemaFor(stage), record) ?? duplicate(turns, record) ?? addTurn(turns, search, record, stage, file.bucket, { file: fileNo, offset, bytes, line }, runtime.stage);
+        const failure = contractFailure(stage, record) ?? duplicate(turns, record) ?? addTurn(turns, search, record, stage, file.bucket, { file: fileNo, offset, bytes, line }, runtime.stage);
         if (failure) runtime.reject(failure, { source: file.path, line }, { record });
         else runtime.stats.out++;
       }
@@ -125,6 +125,12 @@ export async function buildIndex(source: ViewSource, options: IndexOptions): Pro
     await Promise.all(handles.map((handle) => handle.close().catch(() => undefined)));
     throw error;
   }
+}
+
+/** The record's contract check; the readable message (with the values found) is made only for a record that fails. */
+function contractFailure(stage: RecordStage, record: JsonObject): Failure | undefined {
+  const schema = schemaFor(stage);
+  return schema.safeParse(record).success ? undefined : schemaFailure(schema, record);
 }
 
 function duplicate(turns: TurnIndex, record: JsonObject): Failure | undefined {
