@@ -65,7 +65,7 @@ function row(context: PageContext, turn: TurnSummary, query: ListQuery, mark: 'a
 <td class="num">${turn.ordinal + 1}</td>
 <td class="id"><a href="${href}">${turn.id}</a></td>
 <td>${turn.repo}</td>
-<td>${bucketBadge(turn.bucket)}</td>
+<td class="bucket">${bucketBadge(turn.bucket)}</td>
 <td class="num">${score(turn.score)}</td>
 <td>${turn.action ?? DASH}</td>
 <td class="num">${turn.flips > 0 ? String(turn.flips) : ''}${turn.disagreement ? html` <span class="badge" title="the judges reached different decisions">split</span>` : ''}</td>
