@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { CHROMIUM, CHROMIUM_ARGS } from '../test/helpers/browser.js';
 import { jsonl } from '../test/helpers/records.js';
 import { showcaseRecord, viewRecords } from '../test/helpers/view-records.js';
 
@@ -33,8 +34,8 @@ const url = await new Promise<string>((resolve, reject) => {
 });
 // A fresh profile directory of our own (launchPersistentContext is how playwright takes --user-data-dir).
 const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-  executablePath: '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  executablePath: CHROMIUM,
+  args: CHROMIUM_ARGS,
   viewport: { width: 1360, height: 1000 },
 });
 try {

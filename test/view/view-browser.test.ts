@@ -1,16 +1,14 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, pageProblems } from '../helpers/browser.js';
 import { collect, runCli, spawnCli } from '../helpers/cli.js';
 import { jsonl } from '../helpers/records.js';
 import { readLines, tempDir } from '../helpers/report.js';
 import { viewRecords } from '../helpers/view-records.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
 if (!hasChromium) console.warn(`td view browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -39,19 +37,11 @@ describe.skipIf(!hasChromium)(`td view in headless Chromium${hasChromium ? '' : 
       void done.then((result) => reject(new Error(`td view exited ${result.code}: ${result.stderr}`)));
     });
     const origin = new URL(url).origin;
-    const context: BrowserContext = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: ARGS, viewport: { width: 1300, height: 900 } });
-    const problems: string[] = [];
+    const context: BrowserContext = await chromium.launchPersistentContext(join(dir, 'profile'), { executablePath: CHROMIUM, args: CHROMIUM_ARGS, viewport: { width: 1300, height: 900 } });
     const foreign: string[] = [];
     try {
       const page: Page = await context.newPage();
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      page.on('dialog', (dialog) => {
-        problems.push(`dialog: ${dialog.message()}`);
-        void dialog.dismiss();
-      });
+      const problems = pageProblems(page);
       page.on('request', (request) => {
         if (!request.url().startsWith(origin + '/')) foreign.push(request.url());
       });

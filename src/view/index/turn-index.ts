@@ -13,23 +13,11 @@ const NO_ACTION = 255;
 const FLAG_LEAK = 1;
 const FLAG_DISAGREE = 2;
 
-/** A turn's list fields, as the list and the turn page read them back. */
-export interface TurnSummary {
+/** A turn's list fields, as the list and the turn page read them back (the search text stays in the search file). */
+export type TurnSummary = Omit<TurnFields, 'searchText'> & {
   /** Position in the index (input order, 0-based). */
   ordinal: number;
-  id: string;
-  instanceId: string;
-  repo: string;
-  stage: RecordStage;
-  score: number | null;
-  bucket: ViewBucket;
-  action: ActionStyle | undefined;
-  flips: number;
-  disagreement: boolean;
-  leak: boolean;
-  tokens: number;
-  costUsd: number | undefined;
-}
+};
 
 /** Where a turn's line is. */
 export interface TurnLocation {
