@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { jsonl } from '../helpers/records.js';
-import { tempDir } from '../helpers/report.js';
+import { runReport, tempDir } from '../helpers/report.js';
 import { scoredRecord } from '../helpers/scored.js';
 import { HOSTILE_REPLY, viewRecords } from '../helpers/view-records.js';
 import { rawRequest, startTestView, type HttpResult } from '../helpers/view.js';
@@ -224,6 +224,17 @@ describe('td view server: pages', () => {
     const stale = await t.get('/turn', { id: scoredRecord({ index: 1 }).id });
     expect(stale.status).toBe(409);
     expect(stale.body).toContain('the file changed after td view indexed it (restart td view)');
+  });
+
+  it('shows a td report directory with its buckets and its gate, and keeps its marks beside it', async () => {
+    const out = join(tempDir('td-view-'), 'report');
+    await runReport([90, 70, 20, null].map((score, index) => scoredRecord({ index, score })), { out });
+    const t = await startTestView(out);
+    const list = await t.get('/');
+    expect(list.body).toMatch(/<div class="counts" id="gate">gate <span class="badge b-(pass|fail)">(PASS|FAIL)<\/span>/);
+    expect(list.body).toContain('4</strong> <span>of 4 turns match');
+    expect(list.body.match(/<td class="bucket"><span class="badge b-([a-z-]+)">/g)!.map((cell) => /b-([a-z-]+)/.exec(cell)![1])).toEqual(['final', 'refined', 'defeat', 'parse-fail']);
+    expect(t.view.marks.path).toBe(`${out}.marks.jsonl`);
   });
 
   it('says what is wrong with a bad filter', async () => {
