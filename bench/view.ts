@@ -28,10 +28,17 @@ export function benchViewRecord(random: () => number, index: number): Record<str
   return { ...record, messages, leak: { suspect: index % 7 === 0, tokens: index % 7 === 0 ? ['tokenize_line'] : [] } };
 }
 
-interface ViewRun {
+/** A td view child that is serving. */
+interface Serving {
+  url: string;
   /** From spawning td view to its URL line: start-up plus indexing. */
   indexSeconds: number;
-  peakRssMb: number;
+  /** Ctrl-C, then its own peak RSS in MB (from `process.resourceUsage().maxRSS`). */
+  stop(): Promise<number>;
+}
+
+/** What a serving td view answered, and how fast. */
+interface PageTimes {
   turns: number;
   firstListMs: number;
   /** Median over turns spread through the file. */
@@ -69,10 +76,10 @@ function spreadIds(path: string, count: number): string[] {
   }
 }
 
-/** `td view FILE` in a child process: time to its URL, the time of its pages, then Ctrl-C and its own peak RSS. */
-async function viewRun(input: string, workDir: string): Promise<ViewRun> {
-  const rssFile = join(workDir, `rss-view-${process.pid}-${Date.now()}.txt`);
-  const marks = join(workDir, 'bench-view.marks.jsonl');
+/** Starts `td view FILE` in a child process (under the peak-RSS wrapper) and waits for its URL. */
+async function serve(input: string, workDir: string, name: string): Promise<Serving> {
+  const rssFile = join(workDir, `rss-view-${name}-${process.pid}.txt`);
+  const marks = join(workDir, `bench-view-${name}.marks.jsonl`);
   const started = process.hrtime.bigint();
   const child = spawn(process.execPath, [PEAK_RSS, rssFile, TD_CLI, 'view', input, '--quiet', '--marks', marks], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -86,34 +93,56 @@ async function viewRun(input: string, workDir: string): Promise<ViewRun> {
     void exited.then((code) => reject(new Error(`td view exited ${code}: ${stderr}`)));
   });
   const indexSeconds = Number(process.hrtime.bigint() - started) / 1e9;
-  let pages: Omit<ViewRun, 'indexSeconds' | 'peakRssMb'>;
-  try {
-    const list = await timedGet(url);
-    if (list.status !== 200) throw new Error(`list page: HTTP ${list.status}`);
-    const turns = Number(/<strong id="matching">([\d,]+)<\/strong>/.exec(list.body)![1]!.replace(/,/g, ''));
-    const times: number[] = [];
-    for (const id of spreadIds(input, TURN_SAMPLES)) {
-      const page = await timedGet(`${url.replace('/?', '/turn?')}&id=${encodeURIComponent(id)}`);
-      if (page.status !== 200) throw new Error(`turn page ${id}: HTTP ${page.status}`);
-      times.push(page.ms);
+  return {
+    url,
+    indexSeconds,
+    stop: async () => {
+      child.kill('SIGINT');
+      const code = await exited;
+      if (code !== 130) throw new Error(`td view exited ${code} after Ctrl-C: ${stderr}`);
+      const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
+      rmSync(rssFile, { force: true });
+      rmSync(marks, { force: true });
+      return peakRssMb;
+    },
+  };
+}
+
+async function ok(url: string): Promise<{ ms: number; body: string }> {
+  const page = await timedGet(url);
+  if (page.status !== 200) throw new Error(`${url.replace(/t=[0-9a-f]+/, 't=…')}: HTTP ${page.status}`);
+  return page;
+}
+
+/**
+ * The pages of two serving td views, their requests alternated so that both see the same load (the
+ * machine is shared): the first list page, a turn page at each of TURN_SAMPLES spread positions, a search.
+ */
+async function pageTimes(views: ReadonlyArray<{ serving: Serving; input: string }>): Promise<PageTimes[]> {
+  const lists: Array<{ ms: number; body: string }> = [];
+  for (const { serving } of views) lists.push(await ok(serving.url));
+  const ids = views.map(({ input }) => spreadIds(input, TURN_SAMPLES));
+  const times: number[][] = views.map(() => []);
+  for (let i = 0; i < TURN_SAMPLES; i++) {
+    for (const [v, { serving }] of views.entries()) {
+      times[v]!.push((await ok(`${serving.url.replace('/?', '/turn?')}&id=${encodeURIComponent(ids[v]![i]!)}`)).ms);
     }
-    const search = await timedGet(`${url}&q=needle-that-is-nowhere`);
-    pages = { turns, firstListMs: list.ms, turnMs: median(times), searchMs: search.ms };
-  } finally {
-    child.kill('SIGINT');
   }
-  const code = await exited;
-  if (code !== 130) throw new Error(`td view exited ${code} after Ctrl-C: ${stderr}`);
-  const peakRssMb = Number(readFileSync(rssFile, 'utf8')) / 1024;
-  rmSync(rssFile, { force: true });
-  rmSync(marks, { force: true });
-  return { indexSeconds, peakRssMb, ...pages };
+  const searches: Array<{ ms: number; body: string }> = [];
+  for (const { serving } of views) searches.push(await ok(`${serving.url}&q=needle-that-is-nowhere`));
+  return views.map((_, v) => ({
+    turns: Number(/<strong id="matching">([\d,]+)<\/strong>/.exec(lists[v]!.body)![1]!.replace(/,/g, '')),
+    firstListMs: lists[v]!.ms,
+    turnMs: median(times[v]!),
+    searchMs: searches[v]!.ms,
+  }));
 }
 
 /**
  * td view over 2 GB of generated scored records (about 100,000): how fast it indexes against the
  * plain-Node loop on the same file (best of two interleaved rounds each), its peak RSS there and on a
- * file ten times smaller, and how long the first list page, a turn page and a search take once it serves.
+ * file ten times smaller, and how long the first list page, a turn page and a search take once it
+ * serves, against the same pages of the small file's view.
  */
 export const viewBench: Bench = async ({ scale, workDir, log }) => {
   const bigBytes = Math.round(2e9 * scale);
@@ -126,32 +155,45 @@ export const viewBench: Bench = async ({ scale, workDir, log }) => {
   const size = statSync(big).size;
   const smallSize = statSync(small).size;
 
-  let bigRun: ViewRun | undefined;
+  // Round 1: td view on the big file, then the loop. Round 2: the small file's view waits, idle, while
+  // the big one indexes again; their pages are then timed side by side; then the loop again.
   let baseline: Throughput | undefined;
-  for (let round = 0; round < 2; round++) {
-    log(`view: round ${round + 1}: td view`);
-    const run = await viewRun(big, workDir);
-    if (!bigRun || run.indexSeconds < bigRun.indexSeconds) bigRun = { ...run, peakRssMb: Math.max(run.peakRssMb, bigRun?.peakRssMb ?? 0) };
-    else bigRun.peakRssMb = Math.max(bigRun.peakRssMb, run.peakRssMb);
-    log(`view: round ${round + 1}: the plain-Node loop`);
+  const loop = async (): Promise<void> => {
     // To /dev/null: the loop's own output would cost it a 2 GB write that td view does not make.
     const plain = await baselineCopy(big, '/dev/null');
     if (!baseline || plain.mbPerSecond > baseline.mbPerSecond) baseline = plain;
-  }
-  const smallRun = await viewRun(small, workDir);
-  const b = bigRun!;
-  const viewMbPerSecond = size / 1e6 / b.indexSeconds;
+  };
+  log('view: round 1: td view');
+  const first = await serve(big, workDir, 'big-1');
+  const firstRss = await first.stop();
+  log('view: round 1: the plain-Node loop');
+  await loop();
+  log('view: round 2: td view on both files, pages side by side');
+  const smallServing = await serve(small, workDir, 'small');
+  const second = await serve(big, workDir, 'big-2');
+  const [bigPages, smallPages] = await pageTimes([
+    { serving: second, input: big },
+    { serving: smallServing, input: small },
+  ]);
+  const bigRss = Math.max(firstRss, await second.stop());
+  const smallRss = await smallServing.stop();
+  log('view: round 2: the plain-Node loop');
+  await loop();
+  const indexSeconds = Math.min(first.indexSeconds, second.indexSeconds);
+  const viewMbPerSecond = size / 1e6 / indexSeconds;
   const speed = viewMbPerSecond / baseline!.mbPerSecond;
   const mb = (bytes: number): string => (bytes >= 1e9 ? `${(bytes / 1e9).toFixed(1)} GB` : `${Math.round(bytes / 1e6)} MB`);
-  const pages = (run: ViewRun): string =>
-    `first list page ${run.firstListMs.toFixed(0)} ms, turn page ${run.turnMs.toFixed(1)} ms (median of ${TURN_SAMPLES}), search ${run.searchMs.toFixed(0)} ms`;
+  const pages = (times: PageTimes): string =>
+    `first list page ${times.firstListMs.toFixed(0)} ms, turn page ${times.turnMs.toFixed(1)} ms (median of ${TURN_SAMPLES}), search ${times.searchMs.toFixed(0)} ms`;
+  const b = { ...bigPages!, peakRssMb: bigRss, indexSeconds };
+  const smallRun = { ...smallPages!, peakRssMb: smallRss };
   return [
     {
       name: `td view indexing vs plain-Node loop (${mb(size)}, ${b.turns.toLocaleString('en-US')} scored records)`,
       ratio: speed,
       target: '>= 0.8',
       pass: speed >= 0.8,
-      detail: `${viewMbPerSecond.toFixed(1)} MB/s (URL printed ${b.indexSeconds.toFixed(1)} s after start) vs ${baseline!.mbPerSecond.toFixed(1)} MB/s`,
+      detail: `${viewMbPerSecond.toFixed(1)} MB/s (URL printed ${first.indexSeconds.toFixed(1)} s and ${second.indexSeconds.toFixed(1)} s after start) vs ${baseline!.mbPerSecond.toFixed(1)} MB/s (best of 2)`,
     },
     {
       name: `td view peak RSS on ${mb(size)} (the larger of two runs) vs the 300 MB target`,
@@ -168,7 +210,7 @@ export const viewBench: Bench = async ({ scale, workDir, log }) => {
       detail: `${b.peakRssMb.toFixed(0)} MB vs ${smallRun.peakRssMb.toFixed(0)} MB (${smallRun.turns.toLocaleString('en-US')} records)`,
     },
     {
-      name: `td view turn page time, ${mb(size)} / ${mb(smallSize)} file`,
+      name: `td view turn page time, ${mb(size)} / ${mb(smallSize)} file (both serving, requests alternated)`,
       ratio: b.turnMs / smallRun.turnMs,
       target: '<= 2',
       pass: b.turnMs / smallRun.turnMs <= 2,
