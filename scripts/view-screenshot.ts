@@ -32,13 +32,14 @@ const url = await new Promise<string>((resolve, reject) => {
   });
   child.on('exit', (code) => reject(new Error(`td view exited ${code}: ${text}`)));
 });
-// A fresh profile directory of our own (launchPersistentContext is how playwright takes --user-data-dir).
-const browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
-  executablePath: CHROMIUM,
-  args: CHROMIUM_ARGS,
-  viewport: { width: 1360, height: 1000 },
-});
+let browser: Awaited<ReturnType<typeof chromium.launchPersistentContext>> | undefined;
 try {
+  // A fresh profile directory of our own (launchPersistentContext is how playwright takes --user-data-dir).
+  browser = await chromium.launchPersistentContext(join(dir, 'profile'), {
+    executablePath: CHROMIUM,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1360, height: 1000 },
+  });
   const page = await browser.newPage();
   await page.goto(url);
   await page.screenshot({ path: join(root, 'docs/view-list.png') });
@@ -46,16 +47,14 @@ try {
   turnUrl.pathname = '/turn';
   turnUrl.searchParams.set('id', showcase.id);
   await page.goto(turnUrl.href);
-  await page.locator('#pr-panel').evaluate((panel) => panel.removeAttribute('open'));
-  // From the turn's title down to the verdicts: the part of the page the README shows.
+  // From the turn's title down to the verdicts: the part of the page the README shows (a tall viewport, so it is all laid out).
   await page.setViewportSize({ width: 1360, height: 3000 });
-  await page.locator('#history details.obs').evaluateAll((all) => all.forEach((d) => d.removeAttribute('open')));
   const start = (await page.locator('h1').boundingBox())!.y - 40;
   const end = (await page.locator('#verdicts').boundingBox())!;
   await page.screenshot({ path: join(root, 'docs/view-turn.png'), clip: { x: 0, y: start, width: 1360, height: end.y + end.height - start + 10 } });
   process.stderr.write('wrote docs/view-turn.png and docs/view-list.png\n');
 } finally {
-  await browser.close();
+  await browser?.close();
   child.kill('SIGINT');
   rmSync(dir, { recursive: true, force: true });
 }
