@@ -64,7 +64,7 @@ kbd { border: 1px solid var(--line); border-bottom-width: 2px; border-radius: 4p
 .duel .cell.missing { color: var(--defeat); font-style: italic; }
 del { background: var(--del-bg); color: var(--del-fg); text-decoration: line-through; text-decoration-color: #cf222e88; }
 ins { background: var(--ins-bg); color: var(--ins-fg); text-decoration: none; }
-mark.leak { background: var(--leak); outline: 1px solid #d4a72c; border-radius: 2px; }
+mark.leak { background: var(--leak); box-shadow: inset 0 -2px #d4a72c; color: inherit; }
 table.grid th, table.grid td { border: 1px solid var(--line); padding: 3px 7px; vertical-align: top; }
 table.grid th { background: var(--bg-soft); text-align: left; font-weight: 600; }
 table.grid td.num { text-align: right; font-variant-numeric: tabular-nums; }
