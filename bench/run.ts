@@ -10,6 +10,7 @@ import { sampleBench } from './sample.js';
 import { llmBench } from './llm.js';
 import { runPipelineBench } from './run-pipeline.js';
 import { reportBench } from './report.js';
+import { viewBench } from './view.js';
 
 /**
  * `npm run bench`: every benchmark, each a ratio against a baseline measured in the same run, printed
@@ -24,6 +25,7 @@ const BENCHES: Record<string, Bench> = {
   llm: llmBench,
   report: reportBench,
   run: runPipelineBench,
+  view: viewBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

@@ -14,8 +14,9 @@ export interface ProcessGuard {
  * Ctrl-C handling shared by every command: the first signal stops reading and lets records in flight
  * finish for `graceSeconds`, then aborts them; a second signal aborts at once. Output already done is
  * flushed either way, and the command exits 128 + signal number instead of dying mid-write.
+ * `announce` words the first signal's line for a command that is not a stage (td view).
  */
-export function guardProcess(log: Logger, graceSeconds: number): ProcessGuard {
+export function guardProcess(log: Logger, graceSeconds: number, announce?: (signal: NodeJS.Signals) => string): ProcessGuard {
   const stop = new AbortController();
   const abort = new AbortController();
   let interrupted: NodeJS.Signals | undefined;
@@ -24,7 +25,10 @@ export function guardProcess(log: Logger, graceSeconds: number): ProcessGuard {
   const onSignal = (signal: NodeJS.Signals): void => {
     if (interrupted === undefined) {
       interrupted = signal;
-      log.line(`td: ${signal === 'SIGINT' ? 'interrupted' : signal}: no new input is read; finishing records in flight for up to ${graceSeconds}s (Ctrl-C again to abort them)`);
+      log.line(
+        announce?.(signal) ??
+          `td: ${signal === 'SIGINT' ? 'interrupted' : signal}: no new input is read; finishing records in flight for up to ${graceSeconds}s (Ctrl-C again to abort them)`,
+      );
       stop.abort(new Error(`stopped by ${signal}`));
       timer = setTimeout(() => abort.abort(new Error('grace period over')), graceSeconds * 1000);
       timer.unref();

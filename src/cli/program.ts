@@ -8,6 +8,7 @@ import { STAGES } from '../pipeline/registry.js';
 import { forTerminal } from '../core/terminal-text.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
 import { runStageCommand } from './run-stage.js';
+import { VIEW_FLAGS } from './view-flags.js';
 
 function addFlag(command: Command, flag: FlagSpec): void {
   // The default goes into the description: commander prints a default only when it holds the value, and
@@ -75,6 +76,23 @@ export function buildProgram(version: string): Command {
       process.exitCode = await runPipelineCommand(file, values, redactor);
     } catch (error) {
       process.exitCode = reportError('td run', error, redactor);
+    }
+  });
+
+  const view = program
+    .command('view')
+    .description('look at turns in a browser and mark them accept/reject (e.g. td view scored.jsonl; see docs/view.md)')
+    .argument('<path>', 'a JSONL file of any stage, or a td report directory')
+    .exitOverride();
+  for (const flag of VIEW_FLAGS) addFlag(view, flag);
+  view.action(async (path: string, values: Record<string, unknown>) => {
+    const redactor = Redactor.fromEnv();
+    try {
+      // Loaded when td view runs: the other commands do not pay for its server and pages.
+      const { runViewCommand } = await import('./view-command.js');
+      process.exitCode = await runViewCommand(path, values, redactor);
+    } catch (error) {
+      process.exitCode = reportError('td view', error, redactor);
     }
   });
   return program;

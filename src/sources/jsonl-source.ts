@@ -33,28 +33,7 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
   const { name, stopSignal } = options;
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const framer = new LineFramer({ maxLineBytes });
-
-  /** One line as a record or a failure; undefined for a blank line. */
-  const decode = (frame: LineFrame): Sourced<JsonObject> | undefined => {
-    const { bytes, line } = frame;
-    if (frame.tooLong) {
-      const message = `the line is ${frame.length} bytes, over the limit of ${maxLineBytes} bytes (raise it with --max-line-bytes)`;
-      return { ok: false, failure: { kind: 'invalid', reason: 'line-too-long', message }, source: name, line, replay: { raw: bytes.toString('utf8'), rawBytes: frame.length } };
-    }
-    // Each line is checked and decoded on its own: measured here, that beats decoding the whole chunk
-    // and cutting the string (V8 parses a line that is one-byte text faster, and one non-Latin-1
-    // character would make a whole decoded chunk two-byte).
-    if (!isUtf8(bytes)) {
-      const failure = { kind: 'invalid' as const, reason: 'invalid-utf8', message: 'the line is not valid UTF-8' };
-      return { ok: false, failure, source: name, line, replay: boundedRaw(bytes.toString('utf8'), frame.length) };
-    }
-    const text = bytes.toString('utf8', frame.start, frame.end);
-    if (text === '') return undefined;
-    const parsed = parseJsonObject(text);
-    if (parsed.ok) return { ok: true, record: parsed.value, source: name, line };
-    if (parsed.reason === 'invalid-json' && text.trim() === '') return undefined;
-    return { ok: false, failure: { kind: 'invalid', reason: parsed.reason, message: parsed.message }, source: name, line, replay: boundedRaw(text, frame.length) };
-  };
+  const decode = (frame: LineFrame): Sourced<JsonObject> | undefined => decodeFrame(frame, name, maxLineBytes);
 
   const iterator = input[Symbol.asyncIterator]();
   const reader = stopSignal === undefined ? undefined : new NextOrStop(iterator, stopSignal);
@@ -83,6 +62,31 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
     // a generator-backed iterator queues return() behind a next() that may wait on an idle stdin.
     if (!exhausted) iterator.return?.().catch(() => undefined);
   }
+}
+
+/**
+ * One framed line as a record or a failure (kind invalid, with its raw text for the errors file);
+ * undefined for a blank line. The one reading of a JSONL line: the decoder and td view's index use it.
+ */
+export function decodeFrame(frame: LineFrame, name: string, maxLineBytes: number): Sourced<JsonObject> | undefined {
+  const { bytes, line } = frame;
+  if (frame.tooLong) {
+    const message = `the line is ${frame.length} bytes, over the limit of ${maxLineBytes} bytes (raise it with --max-line-bytes)`;
+    return { ok: false, failure: { kind: 'invalid', reason: 'line-too-long', message }, source: name, line, replay: { raw: bytes.toString('utf8'), rawBytes: frame.length } };
+  }
+  // Each line is checked and decoded on its own: measured here, that beats decoding the whole chunk
+  // and cutting the string (V8 parses a line that is one-byte text faster, and one non-Latin-1
+  // character would make a whole decoded chunk two-byte).
+  if (!isUtf8(bytes)) {
+    const failure = { kind: 'invalid' as const, reason: 'invalid-utf8', message: 'the line is not valid UTF-8' };
+    return { ok: false, failure, source: name, line, replay: boundedRaw(bytes.toString('utf8'), frame.length) };
+  }
+  const text = bytes.toString('utf8', frame.start, frame.end);
+  if (text === '') return undefined;
+  const parsed = parseJsonObject(text);
+  if (parsed.ok) return { ok: true, record: parsed.value, source: name, line };
+  if (parsed.reason === 'invalid-json' && text.trim() === '') return undefined;
+  return { ok: false, failure: { kind: 'invalid', reason: parsed.reason, message: parsed.message }, source: name, line, replay: boundedRaw(text, frame.length) };
 }
 
 export interface JsonlSourceOptions extends Omit<JsonlDecodeOptions, 'name' | 'stopSignal'> {

@@ -3,12 +3,10 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { CHROMIUM, CHROMIUM_ARGS, hasChromium, pageProblems } from '../helpers/browser.js';
 import { runReport, tempDir } from '../helpers/report.js';
 import { scoredRecord, verdictsOf } from '../helpers/scored.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const SCREENSHOT_DIR = fileURLToPath(new URL('../../test-output/', import.meta.url));
 if (!hasChromium) console.warn(`report.html browser test skipped: ${CHROMIUM} not found (apt-get install chromium)`);
 
@@ -33,19 +31,11 @@ describe.skipIf(!hasChromium)(`report.html in headless Chromium${hasChromium ? '
     const out = join(tempDir(), 'out');
     await runReport(records(), { out });
     const url = pathToFileURL(join(out, 'report.html')).href;
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+    const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
+      const problems = pageProblems(page);
       const requests: string[] = [];
-      page.on('console', (message) => {
-        if (message.type() === 'error' || message.type() === 'warning') problems.push(`${message.type()}: ${message.text()}`);
-      });
-      page.on('pageerror', (error) => problems.push(`pageerror: ${error.message}`));
-      page.on('dialog', (dialog) => {
-        problems.push(`dialog: ${dialog.message()}`);
-        void dialog.dismiss();
-      });
       page.on('request', (request) => requests.push(request.url()));
       await page.goto(url, { waitUntil: 'load' });
 

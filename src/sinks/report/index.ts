@@ -10,3 +10,4 @@ export type { Funnel, ReportModel } from './report-model.js';
 export type { JudgeHealthRow, JudgePairRow } from './judge-health.js';
 export type { DimensionRow } from './dimension-stats.js';
 export type { UsageRow } from './usage-stats.js';
+export { MarkSchema, MARK_VALUES, parseMarks, readMarks, ReviewMarks, type Mark, type MarkValue, type ReviewSummary } from './marks.js';

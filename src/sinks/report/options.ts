@@ -24,6 +24,8 @@ export const ReportOptionsSchema = z
     tableRows: integer(0).default(1000),
     /** Also write sft.parquet and dpo.parquet. @default false */
     parquet: flag().default(false),
+    /** A reviewer's marks (`td view`): accepted turns are kept in final whatever their score, rejected ones go to rejected.jsonl. */
+    marks: text().optional(),
   })
   .superRefine((options, ctx) => {
     if (options.finalMin < options.defeatMin) {
@@ -44,4 +46,5 @@ export const REPORT_FLAGS: readonly FlagSpec[] = [
   { key: 'seed', flags: '--seed <n>', description: 'bootstrap seed (the same seed and input give the same gate)', defaultText: '0' },
   { key: 'tableRows', flags: '--table-rows <n>', description: 'rows of the per-turn table in the report (every turn is in turns.jsonl)', defaultText: '1000' },
   { key: 'parquet', flags: '--parquet', description: 'also write sft.parquet and dpo.parquet (through DuckDB)' },
+  { key: 'marks', flags: '--marks <file>', description: 'apply the marks td view wrote: accepted turns go to final whatever their score, rejected ones to rejected.jsonl (out of every export)' },
 ];

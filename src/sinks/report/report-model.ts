@@ -1,10 +1,14 @@
 import type { DimensionRow } from './dimension-stats.js';
 import type { Gate } from './gate.js';
 import type { JudgeHealthRow, JudgePairRow } from './judge-health.js';
+import type { ReviewSummary } from './marks.js';
 import type { ActionRow, ReportStats, TurnRow } from './report-stats.js';
 import type { UsageRow } from './usage-stats.js';
 
-/** The acceptance funnel: read = invalid + judged; judged = parse-fail + final + refined + defeat. */
+/**
+ * The acceptance funnel: read = invalid + judged; judged = parse-fail + final + refined + defeat
+ * (+ rejected by a reviewer, with `--marks`). The bucket counts are the lines of each file.
+ */
 export interface Funnel {
   read: number;
   invalid: number;
@@ -18,6 +22,8 @@ export interface Funnel {
   dpo: number;
   against_king: number;
   against_reference: number;
+  /** With `--marks`: what the reviewer's marks did (`rejected` turns are in rejected.jsonl). */
+  review?: ReviewSummary;
 }
 
 /** Everything report.md and report.html show, as data: both renderers draw from this one object. */
@@ -43,6 +49,7 @@ export function buildReportModel(
   gate: Gate,
   counts: { read: number; invalid: number },
   thresholds: { finalMin: number; defeatMin: number },
+  review?: ReviewSummary,
 ): ReportModel {
   const c = stats.counts;
   return {
@@ -52,7 +59,7 @@ export function buildReportModel(
       invalid: counts.invalid,
       judged: stats.judged,
       parse_fail: c['parse-fail'],
-      parsed: stats.judged - c['parse-fail'],
+      parsed: stats.judged - stats.parseFailed,
       final: c.final,
       refined: c.refined,
       defeat: c.defeat,
@@ -60,6 +67,7 @@ export function buildReportModel(
       dpo: c.dpo,
       against_king: c.against_king,
       against_reference: c.against_reference,
+      ...(review === undefined ? {} : { review }),
     },
     gate,
     dimensions: stats.dimensions.rows(),

@@ -1,6 +1,7 @@
 import { DIMENSIONS } from '../../contract/judgement.js';
 import { DASH, fixed, percent, share, usd, versus } from './format.js';
 import { signed } from './gate.js';
+import type { ReviewSummary } from './marks.js';
 import type { ReportModel } from './report-model.js';
 
 /** A table as text cells; renderers decide the markup. */
@@ -36,6 +37,25 @@ export function opponentLabel(model: ReportModel): string {
   return f.against_reference > 0 ? (f.against_king > 0 ? 'king (or reference)' : 'reference') : 'king';
 }
 
+/** The funnel's rows for a reviewer's marks (`--marks`); none without marks. */
+function reviewRows(f: ReportModel['funnel']): string[][] {
+  if (f.review === undefined) return [];
+  const r = f.review;
+  return [
+    ['rejected by review (rejected.jsonl, not exported)', String(r.rejected), share(r.rejected, f.judged)],
+    [`accepted by review (in final whatever the score; ${r.promoted} promoted)`, String(r.accepted), share(r.accepted, f.judged)],
+  ];
+}
+
+function reviewParagraph(r: ReviewSummary): string {
+  return (
+    `Review marks from ${r.file}: ${r.accepted} turns accepted (kept in final and the exports whatever their score; ${r.promoted} of them scored below final or did not parse), ` +
+    `${r.rejected} rejected (in rejected.jsonl, out of every bucket and export)` +
+    (r.unmatched > 0 ? `; ${r.unmatched} marks name ids that are not in this input.` : '.') +
+    ' The gate is decided over every judged turn, marked or not.'
+  );
+}
+
 export function reportSections(model: ReportModel): Section[] {
   const { funnel: f, gate: g, thresholds: t } = model;
   const opponent = opponentLabel(model);
@@ -53,6 +73,7 @@ export function reportSections(model: ReportModel): Section[] {
         : []),
       `Buckets: final at score >= ${t.finalMin}, refined at >= ${t.defeatMin}, defeat below; a turn whose judges did not parse (score null) is a parse-fail and is not exported.` +
         (f.against_reference > 0 ? ` Judged against the king: ${f.against_king}; against the dataset's reference turn: ${f.against_reference}.` : ''),
+      ...(f.review === undefined ? [] : [reviewParagraph(f.review)]),
     ],
     plots: ['histogram'],
     tables: [
@@ -67,6 +88,7 @@ export function reportSections(model: ReportModel): Section[] {
           [`final: score >= ${t.finalMin} (final.jsonl)`, String(f.final), share(f.final, f.judged)],
           [`refined: ${t.defeatMin} <= score < ${t.finalMin} (refined.jsonl)`, String(f.refined), share(f.refined, f.judged)],
           [`defeat: score < ${t.defeatMin} (defeat.jsonl)`, String(f.defeat), share(f.defeat, f.judged)],
+          ...reviewRows(f),
           ['SFT examples (sft.jsonl, from final)', String(f.sft), share(f.sft, f.judged)],
           ['DPO pairs (dpo.jsonl, decisive order-consistent wins)', String(f.dpo), share(f.dpo, f.judged)],
         ],

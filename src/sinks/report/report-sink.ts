@@ -9,6 +9,7 @@ import type { SinkStage } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
 import { BatchedFiles } from './batched-files.js';
 import { decideGate, signed, type Gate } from './gate.js';
+import { reviewLogText, ReviewMarks } from './marks.js';
 import type { ReportOptions } from './options.js';
 import { stageOutputDir } from './output-dir.js';
 import { writeParquetExports } from './parquet.js';
@@ -21,7 +22,7 @@ import { dpoLine, sftLine } from './training-exports.js';
 
 /** The JSONL files of DIR, one line per record (or per turn, for turns.jsonl). */
 export const REPORT_FILES = ['final', 'refined', 'defeat', 'parse-fail', 'sft', 'dpo', 'turns'] as const;
-type FileName = (typeof REPORT_FILES)[number];
+type FileName = (typeof REPORT_FILES)[number] | 'rejected';
 
 /** What a finished report run concluded; also in DIR/duel.json and DIR/report.md. */
 export interface ReportResult {
@@ -55,10 +56,12 @@ function afterPendingSignals(): Promise<void> {
  * here, before any input is read, so a DIR that cannot be written stops the command first (exit 73).
  */
 export function createReportSink(options: ReportOptions, runtime: StageRuntime): SinkStage<ScoredRecord, ReportResult | undefined> {
+  // Read before DIR is staged: a bad marks file stops the run before anything is written.
+  const review = options.marks === undefined ? undefined : ReviewMarks.load(options.marks);
   const staged = stageOutputDir(options.out);
   const path = (name: string): string => join(staged.path, name);
   const files = new BatchedFiles<FileName>(
-    Object.fromEntries(REPORT_FILES.map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
+    Object.fromEntries([...REPORT_FILES, ...(review ? ['rejected' as const] : [])].map((name) => [name, path(`${name}.jsonl`)])) as Record<FileName, string>,
   );
   const stats = new ReportStats(options.tableRows);
   const redactor = runtime.session.redactor;
@@ -67,7 +70,8 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
 
   /** `record` is the original object, not zod's copy: unknown fields and key order stay as they were. */
   const sortRecord = (record: ScoredRecord): void => {
-    const outcome: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
+    const scored: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
+    const outcome = review ? review.route(record.id, scored) : scored;
     const clean = withoutVolatile(record);
     if (outcome === 'final') {
       const history = JSON.stringify(record.messages);
@@ -85,16 +89,16 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       // Every valid record is written to one bucket file (parse-fail.jsonl too), so the summary balances: in = out + failed.
       files.add(outcome, redactor.applyKnown(JSON.stringify(clean)) + '\n');
     }
-    const row = turnRow(record, outcome);
+    const row = turnRow(record, outcome, review?.markOf(record.id));
     stats.observe(record, row);
     files.add('turns', redactor.applyKnown(JSON.stringify(row)) + '\n');
   };
 
   const finish = async (): Promise<ReportResult> => {
     await files.close();
-    const gate = decideGate(stats.preferences.values(), stats.counts['parse-fail'], options);
+    const gate = decideGate(stats.preferences.values(), stats.parseFailed, options);
     // The adapter's counts: every record read, and those it rejected (contract, duplicate id).
-    const model = buildReportModel(stats, gate, { read: runtime.stats.in, invalid: runtime.stats.failed }, options);
+    const model = buildReportModel(stats, gate, { read: runtime.stats.in, invalid: runtime.stats.failed }, options, review?.summary());
     writeFileSync(path('duel.json'), redactor.apply(JSON.stringify(gate, null, 2)) + '\n');
     writeFileSync(path('report.md'), redactor.apply(renderMarkdown(model)));
     writeFileSync(path('report.html'), redactor.apply(renderHtml(model)));
@@ -105,6 +109,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     const bound = gate.verdict === 'fail' ? gate.reasons.join('; ') : `margin lower bound ${signed(gate.margin_lower_bound!)}`;
     runtime.log.info(
       `final ${f.final}, refined ${f.refined}, defeat ${f.defeat}, parse-fail ${f.parse_fail}; sft ${f.sft}, dpo ${f.dpo}; ` +
+        (f.review ? reviewLogText(f.review) : '') +
         `gate ${gate.verdict} (${bound}); wrote ${staged.target}`,
     );
     if (gate.verdict === 'fail' && options.failOnGate) runtime.exitCode = EXIT.failed;

@@ -8,7 +8,8 @@ import { opponentReply } from './training-exports.js';
 import { UsageStats } from './usage-stats.js';
 
 export type Bucket = 'final' | 'refined' | 'defeat';
-export type TurnOutcome = Bucket | 'parse-fail';
+/** Where a judged turn was written: its bucket, parse-fail, or (`--marks`) rejected by a reviewer. */
+export type TurnOutcome = Bucket | 'parse-fail' | 'rejected';
 
 /** Where a score lands: final at `finalMin` and up, refined at `defeatMin` and up, defeat below. */
 export function bucketOf(score: number, thresholds: { finalMin: number; defeatMin: number }): Bucket {
@@ -28,9 +29,11 @@ export interface TurnRow {
   lower_bound: number | null;
   challenger: Record<Dimension, number | null>;
   king: Record<Dimension, number | null>;
+  /** A reviewer's mark (`--marks`), only on marked turns. */
+  mark?: 'accept' | 'reject';
 }
 
-export function turnRow(record: ScoredRecord, outcome: TurnOutcome): TurnRow {
+export function turnRow(record: ScoredRecord, outcome: TurnOutcome, mark?: 'accept' | 'reject'): TurnRow {
   const { judgement } = record;
   return {
     id: record.id,
@@ -42,6 +45,7 @@ export function turnRow(record: ScoredRecord, outcome: TurnOutcome): TurnRow {
     lower_bound: judgement.lower_bound,
     challenger: judgement.dimensions.challenger,
     king: judgement.dimensions.king,
+    ...(mark === undefined ? {} : { mark }),
   };
 }
 
@@ -58,7 +62,10 @@ export interface ActionRow {
  * input, except for the gate's preferences (8 bytes a parsed turn) and the first `tableRows` rows.
  */
 export class ReportStats {
-  readonly counts = { final: 0, refined: 0, defeat: 0, 'parse-fail': 0, sft: 0, dpo: 0, against_king: 0, against_reference: 0 };
+  /** Turns by the file they were written to, and the exports. */
+  readonly counts = { final: 0, refined: 0, defeat: 0, 'parse-fail': 0, rejected: 0, sft: 0, dpo: 0, against_king: 0, against_reference: 0 };
+  /** Turns whose judges did not parse (score null), wherever a reviewer's mark sent them: the gate's parse-fails. */
+  parseFailed = 0;
   /** Turns by integer score (`floor(score)`, 100 in the last slot). */
   readonly histogram = new Array<number>(101).fill(0);
   /** Per parsed turn: the challenger's mean preference, for the gate's bootstrap. */
@@ -85,7 +92,8 @@ export class ReportStats {
     this.usage.observe(record.meta);
     const action = this.actions.get(row.action)!;
     action.turns++;
-    if (record.score !== null) {
+    if (record.score === null) this.parseFailed++;
+    else {
       this.histogram[Math.min(100, Math.floor(record.score))]!++;
       this.preferences.push(record.judgement.preference ?? record.score / 100);
       this.dimensions.observe(record.judgement.dimensions);
