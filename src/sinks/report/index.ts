@@ -10,3 +10,5 @@ export type { Funnel, ReportModel } from './report-model.js';
 export type { JudgeHealthRow, JudgePairRow } from './judge-health.js';
 export type { DimensionRow } from './dimension-stats.js';
 export type { UsageRow } from './usage-stats.js';
+export { buildSummary, SUMMARY_FILE, SUMMARY_FORMAT, type ReportSummary } from './summary.js';
+export type { Provenance, StageProvenance } from './provenance.js';
