@@ -39,6 +39,9 @@ interface Head {
 
 type HubModule = typeof import('@huggingface/hub');
 
+/** The library's commit phases, in words. */
+const PHASES = { preuploading: 'asking the Hub which files go through large-file storage', uploadingLargeFiles: 'uploading large files', committing: 'committing' } as const;
+
 function isNotFound(error: unknown): boolean {
   return (error as { statusCode?: number } | undefined)?.statusCode === 404;
 }
@@ -112,7 +115,7 @@ export async function publishTree(files: readonly TreeFile[], target: HubTarget)
     let step = await iterator.next();
     while (!step.done) {
       const event = step.value;
-      if (event.event === 'phase') target.log.info(`${event.phase} (${changed.length} of ${files.length} files changed)`);
+      if (event.event === 'phase') target.log.info(`${PHASES[event.phase]} (${changed.length} of ${files.length} files changed)`);
       step = await iterator.next();
     }
     const output = step.value;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { decimal, flag, stringList, text } from '../core/option-types.js';
+import { decimal, flag, integer, stringList, text } from '../core/option-types.js';
 import type { FlagSpec } from '../cli/stage-spec.js';
 import { HUB_LICENSES } from './licenses.js';
 
@@ -75,6 +75,10 @@ export const PushOptionsSchema = z.object({
     .optional(),
   /** Write the tree that would be committed into this directory and contact nothing. */
   dryRun: text().optional(),
+  /** Attempts after the first for a Hub request that failed with 5xx, 408, 429 or a broken connection. @default 4 */
+  retries: integer(0, 20).default(4),
+  /** Longest wait between attempts in seconds (Retry-After included). @default 30 */
+  maxRetryWait: decimal(0).default(30),
   /** Only warnings and errors on stderr. @default false */
   quiet: flag().default(false),
   /** Upload progress on stderr: redrawn on a terminal (`auto`, `bars`), plain lines (`lines`), or `off`. @default auto */
@@ -99,6 +103,8 @@ export const PUSH_FLAGS: readonly FlagSpec[] = [
   { key: 'license', flags: '--license <id>', description: "the card's license, a Hub license id (unset: the card says unknown)" },
   { key: 'sourceDatasets', flags: '--source-datasets <ids>', description: "the card's source_datasets, replacing what td reads from the records" },
   { key: 'dryRun', flags: '--dry-run <out>', description: 'write the tree that would be committed into OUT and contact nothing' },
+  { key: 'retries', flags: '--retries <n>', description: 'attempts after the first for a Hub request that failed with 5xx, 408, 429 or a broken connection', defaultText: '4' },
+  { key: 'maxRetryWait', flags: '--max-retry-wait <seconds>', description: 'longest wait between attempts (Retry-After included)', defaultText: '30' },
   { key: 'quiet', flags: '-q, --quiet', description: 'print only warnings and errors on stderr' },
   { key: 'progress', flags: '--progress <mode>', description: 'upload progress on stderr: auto, bars, lines or off', defaultText: 'auto' },
   { key: 'progressInterval', flags: '--progress-interval <seconds>', description: 'seconds between plain progress lines', defaultText: '10' },

@@ -18,12 +18,8 @@ import { buildTree } from './tree.js';
 export interface PushDeps {
   /** The transport under td's retries. @default globalThis.fetch */
   fetch?: typeof fetch;
-  /** Attempts after the first for a failed request. @default 4 */
-  retries?: number;
   /** First backoff wait, doubled per attempt, when the server sends no Retry-After. @default 1000 */
   baseWaitMs?: number;
-  /** Longest wait between attempts. @default 30000 */
-  maxWaitMs?: number;
   /** Where progress goes. @default process.stderr */
   stderr?: ProgressSettings['stream'];
   /** The working directory whose `.env` is read. @default process.cwd() */
@@ -67,9 +63,9 @@ export async function runPush(options: PushOptions, session: Session, deps: Push
 
     const fetch = createHubFetch({
       signal,
-      retries: deps.retries ?? 4,
+      retries: options.retries,
       baseWaitMs: deps.baseWaitMs ?? 1000,
-      maxWaitMs: deps.maxWaitMs ?? 30_000,
+      maxWaitMs: options.maxRetryWait * 1000,
       log,
       onBodyBytes: (sent) => uploading?.add(sent),
       ...(deps.fetch ? { fetch: deps.fetch } : {}),
@@ -91,10 +87,11 @@ export async function runPush(options: PushOptions, session: Session, deps: Push
     if (result.kind === 'unchanged') {
       log.info(`nothing to commit: ${where} (${result.commit.slice(0, 12)}) already holds these ${result.files.length} files; no commit made`);
     } else {
-      const sent = uploading?.bytes ?? 0;
+      const changed = new Set(result.files);
+      const size = tree.files.filter((file) => changed.has(file.path)).reduce((sum, file) => sum + file.digest.size, 0);
       log.info(
-        `committed ${result.files.length} of ${tree.files.length} files to ${where} in one commit` +
-          `${result.commit ? ` ${result.commit.slice(0, 12)}` : ''} (${formatBytes(sent)} of file content sent in ${formatSeconds(seconds)})${result.url ? `: ${result.url}` : ''}`,
+        `committed ${result.files.length} of ${tree.files.length} files (${formatBytes(size)}) to ${where} in one commit` +
+          `${result.commit ? ` ${result.commit.slice(0, 12)}` : ''}, in ${formatSeconds(seconds)}${result.url ? `: ${result.url}` : ''}`,
       );
     }
     return EXIT.ok;
