@@ -71,6 +71,8 @@ export interface Fault {
   status: number;
   times: number;
   retryAfter?: string;
+  /** Commit only: apply the commit, then answer with the fault (a reply lost after the Hub committed). */
+  afterApplying?: boolean;
 }
 
 const XET_TOKEN = 'xet-cas-jwt-0123456789abcdef';
@@ -272,6 +274,12 @@ export class HubServer {
 
     if (route === 'unknown') return json(res, 404, { error: `no route ${method} ${url.pathname}` });
     const fault = this.faults.get(route);
+    if (fault && fault.times > 0 && fault.afterApplying) {
+      fault.times--;
+      const swallowed = { writeHead: () => swallowed, end: () => undefined } as unknown as ServerResponse;
+      await this.serve(route, params, body, swallowed);
+      return json(res, fault.status, { error: `injected ${fault.status} after applying` }, fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter });
+    }
     if (fault && fault.times > 0) {
       fault.times--;
       return json(res, fault.status, { error: `injected ${fault.status}` }, fault.retryAfter === undefined ? {} : { 'Retry-After': fault.retryAfter });
