@@ -1,4 +1,5 @@
 import type { Logger } from '../core/logger.js';
+import { blobRequest } from './blob-upload.js';
 
 export interface HubFetchOptions {
   /** Aborts every request and every wait (Ctrl-C). */
@@ -12,8 +13,10 @@ export interface HubFetchOptions {
   log: Logger;
   /** Bytes of file content sent (Blob and byte-array bodies); negative when a failed attempt is sent again. */
   onBodyBytes?: (bytes: number) => void;
-  /** @default globalThis.fetch */
+  /** For every request but those with a Blob body. @default globalThis.fetch */
   fetch?: typeof fetch;
+  /** For requests with a Blob body (file uploads). @default blobRequest (node:http, streamed) */
+  blobFetch?: typeof fetch;
 }
 
 /**
@@ -109,6 +112,7 @@ function reasonOf(response: Response | undefined, error: unknown): string {
  */
 export function createHubFetch(options: HubFetchOptions): typeof fetch {
   const base = options.fetch ?? globalThis.fetch;
+  const blobBase = options.blobFetch ?? (blobRequest as typeof fetch);
   const onBytes = options.onBodyBytes ?? (() => undefined);
   return async (input, init) => {
     for (let attempt = 0; ; attempt++) {
@@ -124,7 +128,7 @@ export function createHubFetch(options: HubFetchOptions): typeof fetch {
       let response: Response | undefined;
       let error: unknown;
       try {
-        response = await base(input, { ...init, body, signal });
+        response = await (body instanceof Blob ? blobBase : base)(input, { ...init, body, signal });
       } catch (caught) {
         error = caught;
       }

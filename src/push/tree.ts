@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { EXIT } from '../core/exit-codes.js';
 import type { Logger } from '../core/logger.js';
 import type { Redactor } from '../core/redact.js';
-import { TdError } from '../core/td-error.js';
+import { errorMessage, TdError } from '../core/td-error.js';
 import { tdVersion } from '../core/version.js';
 import { convertJsonlToParquet } from '../sinks/report/parquet.js';
 import { renderCard, type CardConfig } from './card.js';
@@ -12,6 +12,9 @@ import { digestFile, digestText, type FileDigest } from './file-digest.js';
 import type { PushExport, PushOptions } from './options.js';
 import type { ReportDir } from './report-dir.js';
 import { TransferProgress, type ProgressSettings } from './transfer-progress.js';
+
+/** JSON bytes per parquet row group at most (see buildTree). */
+const ROW_GROUP_BYTES = 32 << 20;
 
 /** One file of the commit: its path in the repository, where its bytes are, and what they hash to. */
 export interface TreeFile {
@@ -71,7 +74,15 @@ export async function buildTree(report: ReportDir, options: PushOptions, context
     const maxLineBytes = Math.max(...published.map((file) => file.digest.longestLine));
     context.log.info(`converting ${published.length} files to parquet`);
     // One thread: DuckDB then writes the same bytes for the same input, so a re-push of the same report changes nothing.
-    await convertJsonlToParquet(conversions, { spillDir: join(context.workDir, '.duckdb-tmp'), maxLineBytes, threads: 1 });
+    // Row groups of at most ~32 MiB of JSON: DuckDB holds a group whole while writing it (its default of 122,880 rows
+    // of 256 KB turns ran out of its 512 MB on a 200 MB file).
+    const rowGroupRows = Math.min(122_880, Math.floor(ROW_GROUP_BYTES / Math.max(1, maxLineBytes)));
+    try {
+      await convertJsonlToParquet(conversions, { spillDir: join(context.workDir, '.duckdb-tmp'), maxLineBytes, threads: 1, rowGroupRows });
+    } catch (error) {
+      context.signal.throwIfAborted();
+      throw new TdError(`cannot convert the report files to parquet: ${errorMessage(error).split('\n')[0]}`, EXIT.failed, 'parquet');
+    }
     context.signal.throwIfAborted();
     const parquetDigests = await digestAll(conversions.map((conversion) => conversion.target), { ...context, needle: undefined });
     published.forEach(({ name }, index) => data.push({ name, path: `data/${name}.parquet`, local: conversions[index]!.target, digest: parquetDigests[index]! }));

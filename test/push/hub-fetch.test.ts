@@ -68,7 +68,7 @@ describe('the Hub fetch', () => {
   it('counts the bytes of file bodies as they are sent, and takes back those of an attempt sent again', async () => {
     const counted: number[] = [];
     const { calls, transport } = scripted([500, 200]);
-    const hubFetch = createHubFetch({ ...logged().options, signal: new AbortController().signal, retries: 2, baseWaitMs: 1, maxWaitMs: 1, fetch: transport, onBodyBytes: (bytes) => counted.push(bytes) });
+    const hubFetch = createHubFetch({ ...logged().options, signal: new AbortController().signal, retries: 2, baseWaitMs: 1, maxWaitMs: 1, blobFetch: transport, onBodyBytes: (bytes) => counted.push(bytes) });
     await hubFetch('http://hub.test/storage/x', { method: 'PUT', body: new Blob([new Uint8Array(300_000)]) });
     expect(calls.map((call) => call.bodyBytes)).toEqual([300_000, 300_000]);
     expect(counted.reduce((a, b) => a + b, 0)).toBe(300_000);

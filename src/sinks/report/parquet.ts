@@ -35,6 +35,8 @@ export interface ParquetConversionOptions {
   maxLineBytes: number;
   /** DuckDB threads. @default 2 */
   threads?: number;
+  /** Rows per parquet row group; DuckDB holds a whole group in memory while writing it. @default DuckDB's (122880) */
+  rowGroupRows?: number;
 }
 
 /**
@@ -57,7 +59,7 @@ export async function convertJsonlToParquet(files: readonly ParquetConversion[],
       const schema = columns === undefined ? 'sample_size = -1' : `columns = ${columnsSql(columns)}`;
       await connection.run(
         `COPY (SELECT * FROM read_json(${sqlString(source)}, format = 'newline_delimited', maximum_object_size = ${maximumObjectSize}, ${schema})) ` +
-          `TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd)`,
+          `TO ${sqlString(target)} (FORMAT parquet, COMPRESSION zstd${options.rowGroupRows === undefined ? '' : `, ROW_GROUP_SIZE ${Math.max(1, Math.floor(options.rowGroupRows))}`})`,
       );
     }
   } finally {
