@@ -95,7 +95,7 @@ function intro(input: CardInput): string[] {
   const parts = [
     `Training data made from coding-agent trajectories by LLM duels, with td ${s.td_version}. For single turns of agent rollouts, a ` +
       'model answered blind (the *king*), a model answered again having seen the pull request that solved the task, under the rule ' +
-      'that it may act only on what the agent could have seen (the *challenger*), and a panel of LLM judges compared the two replies ' +
+      'that it may act only on what the agent could have seen (the *challenger*), and a panel of judges compared the two replies ' +
       'in both presentation orders on five dimensions. Turns are sorted by the challenger\'s score into `final`, `refined` and ' +
       '`defeat`; `sft` and `dpo` are the final turns as training data.',
   ];
@@ -160,7 +160,7 @@ function madeSection(input: CardInput): string[] {
   if (stageRows.length > 0) lines.push('', table(['stage', 'models', 'prompt version', 'turns', 'offline'], stageRows, [false, false, false, true, false]));
   lines.push(
     '',
-    `Judge panel: ${p.judges.length > 0 ? p.judges.map(code).join(', ') : 'none recorded'}, each judging every turn in both orders` +
+    `Judge panel: ${p.judges.length > 0 ? p.judges.map(code).join(', ') : 'none recorded'}, each judge asked in both presentation orders` +
       (panel.length > 0 ? `; panel mode ${panel.map(([mode, turns]) => `${code(mode)} (${turns} turns)`).join(', ')}` : '') +
       `. Opponent: the king for ${s.funnel.against_king} turns, the source trajectory's own turn for ${s.funnel.against_reference}.`,
     '',
