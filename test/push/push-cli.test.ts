@@ -137,7 +137,7 @@ describe('td push against a Hub stand-in', () => {
     expect(hub.head(REPO)).not.toBe(before);
   });
 
-  it('leaves the repository as it was when uploads keep breaking (75) and when interrupted mid-upload (130)', async () => {
+  it('leaves the repository as it was when uploads keep breaking (75), when interrupted mid-upload (130) and when killed', async () => {
     const hub = await hubServer({ lfsThreshold: LFS_ABOVE });
     const report = await makeReport();
     hub.seedRepo(REPO, { 'README.md': 'old card\n' });
@@ -161,6 +161,15 @@ describe('td push against a Hub stand-in', () => {
     expect(hub.pushes).toEqual([]);
     expect(hub.head(REPO)).toBe(before);
     expect(hub.files(REPO).get('README.md')!.toString()).toBe('old card\n');
+
+    const killed = spawnCli(['push', ...args(report, hub.url)], { cwd: tempDir(), env: pushEnv({ HF_TOKEN: TOKEN }) });
+    const uploading = hub.nextUpload();
+    const gone = collect(killed);
+    await uploading;
+    killed.kill('SIGKILL');
+    expect((await gone).signal).toBe('SIGKILL');
+    expect(hub.pushes).toEqual([]);
+    expect(hub.head(REPO)).toBe(before);
   });
 
   it('creates the repository private with --private, and a missing branch from main', async () => {
