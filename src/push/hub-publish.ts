@@ -97,12 +97,11 @@ export async function publishTree(files: readonly TreeFile[], target: HubTarget)
   }
 
   const changed = await call(`comparing with ${where}`, () => changedFiles(hub, files, base.sha, target, credentials));
-  if (changed.length === 0) return { kind: 'unchanged', files: files.map((file) => file.path), commit: base.sha };
-
   if (base.newBranch) {
     await call(`creating the branch ${where}`, () => hub.createBranch({ repo, branch: target.branch, revision: base.sha, ...credentials }));
     target.log.info(`created the branch ${target.branch} at ${base.sha.slice(0, 12)}`);
   }
+  if (changed.length === 0) return { kind: 'unchanged', files: files.map((file) => file.path), commit: base.sha };
 
   const operations: CommitOperation[] = changed.map((file) => ({
     operation: 'addOrUpdate',

@@ -192,6 +192,13 @@ describe('td push against a Hub stand-in', () => {
       'data/sft.parquet',
     ]);
     expect(hub.pushes.map((push) => push.branch)).toEqual(['main', 'v2']);
+    // A new branch whose content main already holds is created, with no commit.
+    const same = await runPush(args(report, hub.url, '--branch', 'same-as-main'));
+    expect(same.code, same.stderr).toBe(0);
+    expect(same.stderr).toContain(`created the branch same-as-main at ${main!.slice(0, 12)}`);
+    expect(same.stderr).toContain('nothing to commit');
+    expect(hub.head(REPO, 'same-as-main')).toBe(main);
+    expect(hub.pushes).toHaveLength(2);
   });
 
   it('prints upload progress on stderr: bytes, rate and ETA', async () => {
