@@ -7,8 +7,12 @@ import { COMMON_FLAGS, INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from '../pipel
 import { STAGES } from '../pipeline/registry.js';
 import { forTerminal } from '../core/terminal-text.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
-import { runStageCommand } from './run-stage.js';
+import { parseFlags, runStageCommand } from './run-stage.js';
 import { VIEW_FLAGS } from './view-flags.js';
+import { createLogger } from '../core/logger.js';
+import { Session } from '../core/session.js';
+import { PUSH_ARGUMENT, PUSH_FLAGS, PushOptionsSchema } from '../push/options.js';
+import { exitCodeForSignal } from './process-guard.js';
 
 function addFlag(command: Command, flag: FlagSpec): void {
   // The default goes into the description: commander prints a default only when it holds the value, and
@@ -95,7 +99,44 @@ export function buildProgram(version: string): Command {
       process.exitCode = reportError('td view', error, redactor);
     }
   });
+
+  addPushCommand(program);
   return program;
+}
+
+/**
+ * `td push DIR --repo OWNER/NAME`: a command of its own, not a stage (no records flow). Ctrl-C or SIGTERM
+ * aborts the uploads at once (nothing partial is committed) and exits 130/143.
+ */
+function addPushCommand(program: Command): void {
+  const command = program
+    .command('push')
+    .description("publish a td report's data and a dataset card to the Hugging Face Hub in one commit (see docs/push.md)")
+    .argument(PUSH_ARGUMENT.syntax, PUSH_ARGUMENT.description)
+    .exitOverride();
+  for (const flag of PUSH_FLAGS) addFlag(command, flag);
+  command.action(async (dir: string, values: Record<string, unknown>) => {
+    const redactor = Redactor.fromEnv();
+    const stop = new AbortController();
+    let interrupted: NodeJS.Signals | undefined;
+    const onSignal = (signal: NodeJS.Signals): void => {
+      interrupted ??= signal;
+      stop.abort(new Error(`stopped by ${signal}`));
+    };
+    process.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+    try {
+      const options = parseFlags(PushOptionsSchema, { ...values, dir }, PUSH_FLAGS);
+      const log = createLogger({ redactor, quiet: options.quiet, prefix: 'td push' });
+      const session = new Session(log, { report() {}, close() {} }, redactor, stop.signal, stop.signal);
+      const { runPush } = await import('../push/push.js');
+      process.exitCode = await runPush(options, session);
+    } catch (error) {
+      const code = reportError('td push', error, redactor);
+      process.exitCode = interrupted && code === EXIT.interrupted ? exitCodeForSignal(interrupted) : code;
+    } finally {
+      process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    }
+  });
 }
 
 /** Runs the CLI; resolves with the exit code also set on process.exitCode. */

@@ -154,7 +154,7 @@ describe('td report (process)', () => {
     const result = await runCli(['report', '--out', out], { input: many(3) });
     expect(result.code, result.stderr).toBe(0);
     expect(readdirSync(out).sort()).toEqual(
-      ['.td-report', 'defeat.jsonl', 'dpo.jsonl', 'duel.json', 'final.jsonl', 'parse-fail.jsonl', 'refined.jsonl', 'report.html', 'report.md', 'sft.jsonl', 'turns.jsonl'].sort(),
+      ['.td-report', 'defeat.jsonl', 'dpo.jsonl', 'duel.json', 'final.jsonl', 'parse-fail.jsonl', 'refined.jsonl', 'report.html', 'report.md', 'sft.jsonl', 'summary.json', 'turns.jsonl'].sort(),
     );
   });
 });

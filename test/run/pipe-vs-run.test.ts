@@ -82,7 +82,7 @@ describe('td run against the unix pipe', () => {
     expect(pipeRequests).toEqual(runRequests);
     const fromRun = filesOf(join(dir, 'run-report'));
     const fromPipe = filesOf(join(dir, 'pipe-report'));
-    expect(Object.keys(fromRun)).toEqual(['.td-report', 'defeat.jsonl', 'dpo.jsonl', 'duel.json', 'final.jsonl', 'parse-fail.jsonl', 'refined.jsonl', 'report.html', 'report.md', 'sft.jsonl', 'turns.jsonl']);
+    expect(Object.keys(fromRun)).toEqual(['.td-report', 'defeat.jsonl', 'dpo.jsonl', 'duel.json', 'final.jsonl', 'parse-fail.jsonl', 'refined.jsonl', 'report.html', 'report.md', 'sft.jsonl', 'summary.json', 'turns.jsonl']);
     for (const name of Object.keys(fromRun)) expect(fromRun[name], name).toBe(fromPipe[name]);
     expect(readFileSync(join(dir, 'run-report', 'turns.jsonl'), 'utf8').trim().split('\n')).toHaveLength(12);
 

@@ -11,3 +11,5 @@ export type { JudgeHealthRow, JudgePairRow } from './judge-health.js';
 export type { DimensionRow } from './dimension-stats.js';
 export type { UsageRow } from './usage-stats.js';
 export { MarkSchema, MARK_VALUES, parseMarks, readMarks, ReviewMarks, type Mark, type MarkValue, type ReviewSummary } from './marks.js';
+export { buildSummary, SUMMARY_FILE, SUMMARY_FORMAT, type ReportSummary } from './summary.js';
+export type { Provenance, StageProvenance } from './provenance.js';

@@ -6,7 +6,8 @@ function cell(text: string): string {
   return text.replace(/\\/g, '\\\\').replace(/\|/g, '\\|').replace(/[\r\n]+/g, ' ');
 }
 
-function markdownTable(table: Table): string {
+/** A GitHub-flavoured Markdown table (also used by td push's dataset card). */
+export function markdownTable(table: Table): string {
   const lines = [
     `| ${table.header.map(cell).join(' | ')} |`,
     `|${table.numeric.map((numeric) => (numeric ? '---:' : '---')).join('|')}|`,

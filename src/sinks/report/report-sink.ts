@@ -18,6 +18,7 @@ import { buildReportModel, type Funnel } from './report-model.js';
 import { bucketOf, ReportStats, turnRow, type TurnOutcome } from './report-stats.js';
 import { renderHtml } from './render-html.js';
 import { renderMarkdown } from './render-markdown.js';
+import { SUMMARY_FILE, summaryJson } from './summary.js';
 import { dpoLine, sftLine } from './training-exports.js';
 
 /** The JSONL files of DIR, one line per record (or per turn, for turns.jsonl). */
@@ -100,6 +101,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
     // The adapter's counts: every record read, and those it rejected (contract, duplicate id).
     const model = buildReportModel(stats, gate, { read: runtime.stats.in, invalid: runtime.stats.failed }, options, review?.summary());
     writeFileSync(path('duel.json'), redactor.apply(JSON.stringify(gate, null, 2)) + '\n');
+    writeFileSync(path(SUMMARY_FILE), redactor.apply(summaryJson(model, stats.provenance.snapshot())));
     writeFileSync(path('report.md'), redactor.apply(renderMarkdown(model)));
     writeFileSync(path('report.html'), redactor.apply(renderHtml(model)));
     if (options.parquet) await writeParquetExports(staged.path, longestExport);

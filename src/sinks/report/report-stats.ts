@@ -5,6 +5,7 @@ import { NumberList } from './number-list.js';
 import { DimensionStats } from './dimension-stats.js';
 import { JudgeHealth, codePoints } from './judge-health.js';
 import { opponentReply } from './training-exports.js';
+import { ProvenanceStats } from './provenance.js';
 import { UsageStats } from './usage-stats.js';
 
 export type Bucket = 'final' | 'refined' | 'defeat';
@@ -73,6 +74,7 @@ export class ReportStats {
   readonly dimensions = new DimensionStats();
   readonly judges = new JudgeHealth();
   readonly usage = new UsageStats();
+  readonly provenance = new ProvenanceStats();
   readonly actions = new Map<ActionStyle, ActionRow>(
     ACTION_STYLES.map((action) => [action, { action, turns: 0, parsed: 0, mean_score: null, final: 0 }]),
   );
@@ -90,6 +92,7 @@ export class ReportStats {
     const opponent = opponentReply(record) ?? '';
     this.judges.observe(record.judgement.verdicts, codePoints(record.challenger), codePoints(opponent));
     this.usage.observe(record.meta);
+    this.provenance.observe(record, row.outcome === 'final');
     const action = this.actions.get(row.action)!;
     action.turns++;
     if (record.score === null) this.parseFailed++;
