@@ -58,12 +58,7 @@ export function buildProgram(version: string): Command {
       // commander passes the positional argument (if any) first, then the option values.
       const values = { ...(args[spec.argument ? 1 : 0] as Record<string, unknown>) };
       if (spec.argument) values[spec.argument.key] = args[0];
-      const redactor = Redactor.fromEnv();
-      try {
-        process.exitCode = await runStageCommand(spec, values, redactor);
-      } catch (error) {
-        process.exitCode = reportError(`td ${spec.name}`, error, redactor);
-      }
+      await runAction(`td ${spec.name}`, (redactor) => runStageCommand(spec, values, redactor));
     });
   }
 
@@ -75,12 +70,7 @@ export function buildProgram(version: string): Command {
   for (const flag of COMMON_FLAGS) addFlag(run, flag);
   run.addOption(new Option(SET_FLAG.flags, SET_FLAG.description).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]));
   run.action(async (file: string, values: Record<string, unknown>) => {
-    const redactor = Redactor.fromEnv();
-    try {
-      process.exitCode = await runPipelineCommand(file, values, redactor);
-    } catch (error) {
-      process.exitCode = reportError('td run', error, redactor);
-    }
+    await runAction('td run', (redactor) => runPipelineCommand(file, values, redactor));
   });
 
   const view = program
@@ -90,14 +80,11 @@ export function buildProgram(version: string): Command {
     .exitOverride();
   for (const flag of VIEW_FLAGS) addFlag(view, flag);
   view.action(async (path: string, values: Record<string, unknown>) => {
-    const redactor = Redactor.fromEnv();
-    try {
+    await runAction('td view', async (redactor) => {
       // Loaded when td view runs: the other commands do not pay for its server and pages.
       const { runViewCommand } = await import('./view-command.js');
-      process.exitCode = await runViewCommand(path, values, redactor);
-    } catch (error) {
-      process.exitCode = reportError('td view', error, redactor);
-    }
+      return runViewCommand(path, values, redactor);
+    });
   });
 
   addPushCommand(program);
@@ -137,6 +124,16 @@ function addPushCommand(program: Command): void {
       process.off('SIGINT', onSignal).off('SIGTERM', onSignal);
     }
   });
+}
+
+/** A command's body, its exit code set on the process; an error that escapes it becomes one line and its exit code. */
+async function runAction(command: string, body: (redactor: Redactor) => Promise<number>): Promise<void> {
+  const redactor = Redactor.fromEnv();
+  try {
+    process.exitCode = await body(redactor);
+  } catch (error) {
+    process.exitCode = reportError(command, error, redactor);
+  }
 }
 
 /** Runs the CLI; resolves with the exit code also set on process.exitCode. */

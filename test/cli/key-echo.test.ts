@@ -10,7 +10,7 @@ import cacache from 'cacache';
 import { startChatServer, type ChatServer } from '../helpers/chat-server.js';
 import { parseJsonl, runCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/llm.js';
-import { jsonl, turnRecord } from '../helpers/records.js';
+import { distinctTurnRecords, jsonl } from '../helpers/records.js';
 import { filesUnder } from '../e2e/pipe.js';
 
 // Matches no token pattern: only td's knowledge of the value can keep it out.
@@ -20,12 +20,6 @@ const HEAD = KEY.slice(0, 10);
 let server: ChatServer;
 afterEach(async () => server?.close());
 
-function records(n: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const base = turnRecord({ id: `r${i}` });
-    return { ...base, messages: [...base.messages.slice(0, -1), { role: 'user' as const, content: `Observation: item ${i}\n` }] };
-  });
-}
 
 /** A completion body whose content and reasoning echo the key, raw or with every character \u-escaped. */
 function echoingBody(escaped: boolean): string {
@@ -44,11 +38,11 @@ describe('an echoed API key', () => {
     server = await startChatServer({ script: (request) => ({ fault: 'status', status: 200, body: echoingBody(request.body!.messages.at(-1)!.content.includes('item 1')) }) });
     const dir = tempDir();
     const args = ['king', '--base-url', server.url, '--api-key-env', 'MY_KEY', '--cache', join(dir, 'cache'), '--errors', join(dir, 'errors.jsonl'), '-o', join(dir, 'out.jsonl')];
-    const first = await runCli(args, { input: jsonl(records(2)), env: { MY_KEY: KEY }, cwd: dir });
+    const first = await runCli(args, { input: jsonl(distinctTurnRecords(2)), env: { MY_KEY: KEY }, cwd: dir });
     expect(first.code, first.stderr).toBe(0);
     const out = parseJsonl(readFileSync(join(dir, 'out.jsonl'), 'utf8'));
     expect(out.map((r) => r.king)).toEqual(Array(2).fill('THOUGHT: The proxy says your key is [REDACTED].\n\n```bash\nls\n```'));
-    const again = await runCli([...args, '-o', join(dir, 'again.jsonl')], { input: jsonl(records(2)), env: { MY_KEY: KEY }, cwd: dir });
+    const again = await runCli([...args, '-o', join(dir, 'again.jsonl')], { input: jsonl(distinctTurnRecords(2)), env: { MY_KEY: KEY }, cwd: dir });
     expect(again.stderr).toContain('llm: 2 calls (2 cached), 0 requests');
     expect(holding(dir, KEY)).toEqual([]);
     expect(holding(dir, HEAD)).toEqual([]);
@@ -60,10 +54,10 @@ describe('an echoed API key', () => {
     const dir = tempDir();
     const cache = join(dir, 'cache');
     const args = ['king', '--base-url', server.url, '--api-key-env', 'MY_KEY', '--cache', cache];
-    await runCli(args, { input: jsonl(records(1)), env: { MY_KEY: KEY }, cwd: dir });
+    await runCli(args, { input: jsonl(distinctTurnRecords(1)), env: { MY_KEY: KEY }, cwd: dir });
     // Overwrite the stored reply with one that holds the key, as an older td would have stored it.
     for (const entry of Object.values(await cacache.ls(cache))) await cacache.put(cache, entry.key, echoingBody(false));
-    const replay = await runCli(args, { input: jsonl(records(1)), env: { MY_KEY: KEY }, cwd: dir });
+    const replay = await runCli(args, { input: jsonl(distinctTurnRecords(1)), env: { MY_KEY: KEY }, cwd: dir });
     expect(replay.code, replay.stderr).toBe(0);
     expect(replay.stderr).toContain('(1 cached)');
     expect(replay.stdout).toContain('[REDACTED]');
@@ -77,7 +71,7 @@ describe('an echoed API key', () => {
     const dir = tempDir();
     const errors = join(dir, 'errors.jsonl');
     const result = await runCli(['king', '--base-url', server.url, '--api-key-env', 'MY_KEY', '--no-cache', '--retries', '0', '--errors', errors], {
-      input: jsonl(records(1)),
+      input: jsonl(distinctTurnRecords(1)),
       env: { MY_KEY: KEY },
       cwd: dir,
     });
@@ -94,7 +88,7 @@ describe('an echoed API key', () => {
     ['a control character', `${KEY}\u0007bell`],
   ])('a key with %s is a configuration error (78) before any request, and is not echoed', async (_what, key) => {
     server = await startChatServer();
-    const result = await runCli(['king', '--base-url', server.url, '--no-cache'], { input: jsonl(records(1)), env: { CHUTES_API_KEY: key }, cwd: tempDir() });
+    const result = await runCli(['king', '--base-url', server.url, '--no-cache'], { input: jsonl(distinctTurnRecords(1)), env: { CHUTES_API_KEY: key }, cwd: tempDir() });
     expect(result.code).toBe(78);
     expect(result.stderr).toBe('td king: CHUTES_API_KEY: the API key holds whitespace or control characters, which no HTTP header can carry; check the variable\n');
     expect(server.chatRequests()).toHaveLength(0);

@@ -5,19 +5,13 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { replies, startChatServer, type ChatServer } from '../helpers/chat-server.js';
 import { collect, parseJsonl, runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/llm.js';
-import { jsonl, turnRecord } from '../helpers/records.js';
+import { distinctTurnRecords, jsonl } from '../helpers/records.js';
 
 let server: ChatServer;
 afterEach(async () => server?.close());
 
 const env = { CHUTES_API_KEY: 'test-key-123456' };
 
-function records(n: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const base = turnRecord({ id: `r${i}` });
-    return { ...base, messages: [...base.messages.slice(0, -1), { role: 'user' as const, content: `Observation: item ${i}\n` }] };
-  });
-}
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
@@ -27,7 +21,7 @@ describe('interruptions', () => {
   test('kill -9 mid-run leaves a sound cache; the rerun asks only what was not done and completes', async () => {
     server = await startChatServer({ latencyMs: 25 });
     const cache = tempDir();
-    const input = jsonl(records(40));
+    const input = jsonl(distinctTurnRecords(40));
     const args = ['king', '--base-url', server.url, '--cache', cache, '--concurrency', '4'];
     const child = spawnCli(args, { env });
     const done = collect(child, input);
@@ -42,7 +36,7 @@ describe('interruptions', () => {
 
     const rerun = await runCli(args, { input, env });
     expect(rerun.code).toBe(0);
-    expect(parseJsonl(rerun.stdout).map((r) => r.id)).toEqual(records(40).map((r) => r.id));
+    expect(parseJsonl(rerun.stdout).map((r) => r.id)).toEqual(distinctTurnRecords(40).map((r) => r.id));
     const askedAgain = server.chatRequests().length - askedBefore;
     expect(askedAgain).toBeLessThan(40);
     // Only calls in flight at the kill (at most the stage's records in progress: 2 x 4) are asked twice.
@@ -54,7 +48,7 @@ describe('interruptions', () => {
     const errors = join(tempDir(), 'errors.jsonl');
     const child = spawnCli(['king', '--base-url', server.url, '--no-cache', '--grace', '0.2', '--errors', errors], { env });
     // All input is given (stdin closed), as with `td king < file`.
-    const done = collect(child, jsonl(records(3)));
+    const done = collect(child, jsonl(distinctTurnRecords(3)));
     await until(() => server.chatRequests().length === 3);
     child.kill('SIGINT');
     const result = await done;

@@ -6,17 +6,11 @@ import { withoutVolatile } from '../../src/contract/meta.js';
 import { scripts, startChatServer, type ChatServer } from '../helpers/chat-server.js';
 import { CLI, collect, parseJsonl, runCli, spawnCli } from '../helpers/cli.js';
 import { tempDir } from '../helpers/llm.js';
-import { jsonl, turnRecord } from '../helpers/records.js';
+import { distinctTurnRecords, jsonl } from '../helpers/records.js';
 
 let server: ChatServer;
 afterEach(async () => server?.close());
 
-function records(n: number) {
-  return Array.from({ length: n }, (_, i) => {
-    const base = turnRecord({ id: `r${i}` });
-    return { ...base, messages: [...base.messages.slice(0, -1), { role: 'user' as const, content: `Observation: item ${i}\n` }] };
-  });
-}
 
 describe('td king / td challenge as commands', () => {
   test('a missing API key is one line on stderr and exit 78, before any input is read', async () => {
@@ -40,7 +34,7 @@ describe('td king / td challenge as commands', () => {
     const dir = tempDir();
     const errors = join(dir, 'errors.jsonl');
     const result = await runCli(['king', '--base-url', server.url, '--api-key-env', 'MY_KEY', '--no-cache', '--retries', '1', '--max-retry-wait', '0.01', '--errors', errors], {
-      input: jsonl(records(3)),
+      input: jsonl(distinctTurnRecords(3)),
       env: { MY_KEY: key },
       cwd: dir,
     });
@@ -58,7 +52,7 @@ describe('td king / td challenge as commands', () => {
     const dir = tempDir();
     const errors = join(dir, 'errors.jsonl');
     const result = await runCli(['king', '--base-url', server.url, '--no-cache', '--errors', errors], {
-      input: jsonl(records(3)),
+      input: jsonl(distinctTurnRecords(3)),
       env: { CHUTES_API_KEY: 'a-wrong-key-0123456789' },
       cwd: dir,
     });
@@ -70,14 +64,14 @@ describe('td king / td challenge as commands', () => {
   test('two processes sharing one cache at once both finish with the same correct output; a third run asks nothing', async () => {
     server = await startChatServer({ latencyMs: 15 });
     const cache = tempDir();
-    const input = jsonl(records(30));
+    const input = jsonl(distinctTurnRecords(30));
     const args = ['king', '--base-url', server.url, '--cache', cache, '--concurrency', '4'];
     const env = { CHUTES_API_KEY: 'test-key-123456' };
     const [a, b] = await Promise.all([runCli(args, { input, env }), runCli(args, { input, env })]);
     expect([a.code, b.code]).toEqual([0, 0]);
     const outA = parseJsonl(a.stdout);
     const outB = parseJsonl(b.stdout);
-    expect(outA.map((r) => r.id)).toEqual(records(30).map((r) => r.id));
+    expect(outA.map((r) => r.id)).toEqual(distinctTurnRecords(30).map((r) => r.id));
     expect(outB.map(withoutVolatile)).toEqual(outA.map(withoutVolatile));
     expect(server.chatRequests().length).toBeLessThanOrEqual(60);
     const before = server.chatRequests().length;
@@ -95,7 +89,7 @@ describe('td king / td challenge as commands', () => {
       env: { ...process.env, CHUTES_API_KEY: 'test-key-123456' },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
-    const result = await collect(child, jsonl(records(3)));
+    const result = await collect(child, jsonl(distinctTurnRecords(3)));
     expect(result.code).toBe(0);
     const out = parseJsonl(result.stdout);
     expect(out.map((r) => r.id)).toEqual(['r0', 'r1', 'r2']);

@@ -31,6 +31,14 @@ export function turnRecord(overrides: Partial<TurnRecord> & Record<string, unkno
   };
 }
 
+/** `n` turn records `r0`..`r<n-1>` whose last observations differ, so each is its own request (and cache entry). */
+export function distinctTurnRecords(n: number): TurnRecord[] {
+  return Array.from({ length: n }, (_, i) => {
+    const base = turnRecord({ id: `r${i}` });
+    return { ...base, messages: [...base.messages.slice(0, -1), { role: 'user' as const, content: `Observation: item ${i}\n` }] };
+  });
+}
+
 /** Records as JSONL text. */
 export function jsonl(records: readonly unknown[]): string {
   return records.map((record) => JSON.stringify(record) + '\n').join('');
