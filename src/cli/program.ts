@@ -8,17 +8,16 @@ import { STAGES } from '../pipeline/registry.js';
 import { forTerminal } from '../core/terminal-text.js';
 import { runPipelineCommand, SET_FLAG } from './run-command.js';
 import { parseFlags, runStageCommand } from './run-stage.js';
-import { VIEW_FLAGS } from './view-flags.js';
+import { VIEW_FLAGS } from '../view/options.js';
 import { createLogger } from '../core/logger.js';
 import { Session } from '../core/session.js';
 import { PUSH_ARGUMENT, PUSH_FLAGS, PushOptionsSchema } from '../push/options.js';
 import { exitCodeForSignal } from './process-guard.js';
 
 function addFlag(command: Command, flag: FlagSpec): void {
-  // The default goes into the description: commander prints a default only when it holds the value, and
-  // values stay undefined here so the options schema alone applies defaults (CLI and pipeline files alike).
-  const description = flag.defaultText === undefined ? flag.description : `${flag.description} (default: ${flag.defaultText})`;
-  command.addOption(new Option(flag.flags, description));
+  // No default is given to commander: values stay undefined here so the options schema alone applies
+  // defaults (CLI and pipeline files alike); the help line already shows the schema's (flagsOf).
+  command.addOption(new Option(flag.flags, flag.description));
 }
 
 function flagsFor(spec: StageSpec): FlagSpec[] {

@@ -4,12 +4,11 @@ import type { Redactor } from '../core/redact.js';
 import { Session } from '../core/session.js';
 import { indexProgress } from '../view/index-progress.js';
 import { openBrowser } from '../view/open-browser.js';
-import { ViewOptionsSchema } from '../view/options.js';
+import { VIEW_FLAGS, ViewOptionsSchema } from '../view/options.js';
 import { startView, type RunningView } from '../view/view.js';
 import { exitCodeForSignal, guardProcess } from './process-guard.js';
 import { stderrIsTerminal } from './progress/progress.js';
 import { parseFlags } from './run-stage.js';
-import { VIEW_FLAGS } from './view-flags.js';
 
 /** Resolves when `signal` fires. */
 function stopped(signal: AbortSignal): Promise<void> {

@@ -66,6 +66,15 @@ export function byteSize(min = 1) {
   );
 }
 
+/** A byte count as `byteSize` reads it back: `4MiB`, `64KiB`, `1000`. */
+export function byteSizeText(bytes: number): string {
+  for (const unit of ['GiB', 'MiB', 'KiB'] as const) {
+    const size = BYTE_UNITS[unit.toLowerCase()]!;
+    if (bytes >= size && bytes % size === 0) return `${bytes / size}${unit}`;
+  }
+  return String(bytes);
+}
+
 /** A list from `a,b,c` (CLI) or an array (pipeline file). */
 export function stringList() {
   return z.preprocess(

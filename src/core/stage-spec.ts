@@ -8,9 +8,8 @@ export interface FlagSpec {
   key: string;
   /** Commander syntax: `-n, --count <n>`, `--reject-leaks`. */
   flags: string;
+  /** The help line, its default included: built by `flagsOf` from the option's schema (src/core/option-flags.ts). */
   description: string;
-  /** Shown in `--help`; the real default lives in the schema. */
-  defaultText?: string;
 }
 
 /** A positional argument bound to one key of a stage's options schema: `td import DIR`. */

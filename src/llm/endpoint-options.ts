@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { byteSize, decimal, integer, seconds, text } from '../core/option-types.js';
+import { byteSize, byteSizeText, decimal, integer, seconds, text } from '../core/option-types.js';
+import { flagsOf, option } from '../core/option-flags.js';
 import type { FlagSpec } from '../core/stage-spec.js';
 
 /** Chutes' OpenAI-compatible endpoint: the default when neither `--base-url` nor `CHUTES_BASE_URL` is set. */
@@ -53,67 +54,71 @@ function cacheSetting() {
  * this shape into a stage's options schema and `ENDPOINT_FLAGS` into its flags.
  */
 export const endpointOptionShape = {
-  /** Base URL of the chat-completions API. @default CHUTES_BASE_URL, else https://llm.chutes.ai/v1 */
-  baseUrl: httpUrl().optional(),
-  /** Environment variable holding the API key (also read from `.env`). @default CHUTES_API_KEY */
-  apiKeyEnv: envName().default(DEFAULT_API_KEY_ENV),
-  /** Requests in flight at most on this endpoint (shared by every stage of the process). @default 16 */
-  concurrency: integer(1, 4096).default(16),
-  /** Requests started per minute at most (sliding window). @default unlimited */
-  rpm: integer(1).optional(),
-  /** Tokens (prompt + completion) per minute at most, estimated before a call and settled after. @default unlimited */
-  tpm: integer(1).optional(),
-  /** Seconds one HTTP request may take, body included, before it counts as a timeout. @default 600 */
-  timeout: seconds(0.001).default(600),
-  /** Transport retries per call (429, 408, 409, 5xx, connection errors, timeouts, broken bodies). @default 5 */
-  retries: integer(0, 100).default(5),
-  /** Longest wait before one retry in seconds, whatever `Retry-After` asks. @default 60 */
-  maxRetryWait: seconds(0).default(60),
-  /** Largest reply body read; a larger one is rejected (`oversized-reply`) without being held whole. @default 4MiB */
-  maxReplyBytes: byteSize().default(DEFAULT_MAX_REPLY_BYTES),
-  /** Request cache directory, or false (`--no-cache`). @default $XDG_CACHE_HOME/td/llm or ~/.cache/td/llm */
-  cache: cacheSetting().optional(),
-  /** Mixed into every cache key: a new salt asks everything again. @default none */
-  cacheSalt: text().optional(),
+  /** Base URL of the chat-completions API; unset: `CHUTES_BASE_URL`, else https://llm.chutes.ai/v1. */
+  baseUrl: option(httpUrl().optional(), {
+    flags: '--base-url <url>',
+    help: `chat-completions endpoint (else $${BASE_URL_ENV}, else ${DEFAULT_BASE_URL})`,
+  }),
+  /** Environment variable holding the API key (also read from `.env`). */
+  apiKeyEnv: option(envName().default(DEFAULT_API_KEY_ENV), {
+    flags: '--api-key-env <name>',
+    help: 'environment variable holding the API key (.env is read too)',
+  }),
+  /** Requests in flight at most on this endpoint (shared by every stage of the process). */
+  concurrency: option(integer(1, 4096).default(16), { flags: '-c, --concurrency <n>', help: 'requests in flight at most on the endpoint' }),
+  /** Requests started per minute at most (sliding window); unset: unlimited. */
+  rpm: option(integer(1).optional(), { flags: '--rpm <n>', help: 'requests per minute at most', unset: 'unlimited' }),
+  /** Tokens (prompt + completion) per minute at most, estimated before a call and settled after; unset: unlimited. */
+  tpm: option(integer(1).optional(), { flags: '--tpm <n>', help: 'tokens per minute at most', unset: 'unlimited' }),
+  /** Seconds one HTTP request may take, body included, before it counts as a timeout. */
+  timeout: option(seconds(0.001).default(600), { flags: '--timeout <seconds>', help: 'time limit of one HTTP request, body included' }),
+  /** Transport retries per call (429, 408, 409, 5xx, connection errors, timeouts, broken bodies). */
+  retries: option(integer(0, 100).default(5), {
+    flags: '--retries <n>',
+    help: 'transport retries per call (429/408/409/5xx, connection errors, timeouts)',
+  }),
+  /** Longest wait before one retry in seconds, whatever `Retry-After` asks. */
+  maxRetryWait: option(seconds(0).default(60), {
+    flags: '--max-retry-wait <seconds>',
+    help: 'cap on one wait before a retry, whatever Retry-After asks',
+  }),
+  /** Largest reply body read; a larger one is rejected (`oversized-reply`) without being held whole. */
+  maxReplyBytes: option(byteSize().default(DEFAULT_MAX_REPLY_BYTES), {
+    flags: '--max-reply-bytes <size>',
+    help: 'reject larger replies (oversized-reply) without reading them whole (e.g. 4MiB)',
+    show: byteSizeText,
+  }),
+  /** Request cache directory, or false (`--no-cache`); unset: $XDG_CACHE_HOME/td/llm or ~/.cache/td/llm. */
+  cache: option(
+    cacheSetting().optional(),
+    { flags: '--cache <dir>', help: 'request cache directory', unset: '$XDG_CACHE_HOME/td/llm' },
+    { flags: '--no-cache', help: 'neither read nor write the request cache' },
+  ),
+  /** Mixed into every cache key: a new salt asks everything again. */
+  cacheSalt: option(text().optional(), { flags: '--cache-salt <text>', help: 'mixed into every cache key (a new salt asks everything again)' }),
   /** Price table (JSON or TOML): `{ "<model>": { prompt: USD per 1M tokens, completion: USD per 1M tokens } }`. */
-  prices: text().optional(),
+  prices: option(text().optional(), {
+    flags: '--prices <file>',
+    help: 'price table, JSON or TOML: {"<model>": {"prompt": USD/1M tokens, "completion": USD/1M tokens}}',
+  }),
 };
 
 export const EndpointOptionsSchema = z.object(endpointOptionShape);
 export type EndpointOptions = z.infer<typeof EndpointOptionsSchema>;
 
 /** The CLI flags of `endpointOptionShape`, for a stage's `flags` list. */
-export const ENDPOINT_FLAGS: readonly FlagSpec[] = [
-  { key: 'baseUrl', flags: '--base-url <url>', description: `chat-completions endpoint (else $${BASE_URL_ENV}, else ${DEFAULT_BASE_URL})` },
-  { key: 'apiKeyEnv', flags: '--api-key-env <name>', description: 'environment variable holding the API key (.env is read too)', defaultText: DEFAULT_API_KEY_ENV },
-  { key: 'concurrency', flags: '-c, --concurrency <n>', description: 'requests in flight at most on the endpoint', defaultText: '16' },
-  { key: 'rpm', flags: '--rpm <n>', description: 'requests per minute at most (default: unlimited)' },
-  { key: 'tpm', flags: '--tpm <n>', description: 'tokens per minute at most (default: unlimited)' },
-  { key: 'timeout', flags: '--timeout <seconds>', description: 'time limit of one HTTP request, body included', defaultText: '600' },
-  { key: 'retries', flags: '--retries <n>', description: 'transport retries per call (429/408/409/5xx, connection errors, timeouts)', defaultText: '5' },
-  { key: 'maxRetryWait', flags: '--max-retry-wait <seconds>', description: 'cap on one wait before a retry, whatever Retry-After asks', defaultText: '60' },
-  { key: 'maxReplyBytes', flags: '--max-reply-bytes <size>', description: 'reject larger replies (oversized-reply) without reading them whole (e.g. 4MiB)', defaultText: '4MiB' },
-  { key: 'cache', flags: '--cache <dir>', description: 'request cache directory', defaultText: '$XDG_CACHE_HOME/td/llm' },
-  { key: 'cache', flags: '--no-cache', description: 'neither read nor write the request cache' },
-  { key: 'cacheSalt', flags: '--cache-salt <text>', description: 'mixed into every cache key (a new salt asks everything again)' },
-  { key: 'prices', flags: '--prices <file>', description: 'price table, JSON or TOML: {"<model>": {"prompt": USD/1M tokens, "completion": USD/1M tokens}}' },
-];
+export const ENDPOINT_FLAGS: readonly FlagSpec[] = flagsOf(endpointOptionShape);
 
 /** Options of the model a stage calls, shared by king and challenge (the judge has its own per judge). */
 export const generationOptionShape = {
-  /** Model name as the endpoint knows it. @default moonshotai/Kimi-K2.6-TEE */
-  model: text().default(DEFAULT_MODEL),
-  /** `max_tokens` of each request (reasoning included on reasoning models). @default 8192 */
-  maxTokens: integer(1).default(8192),
+  /** Model name as the endpoint knows it. */
+  model: option(text().default(DEFAULT_MODEL), { flags: '-m, --model <name>', help: 'model to ask' }),
+  /** `max_tokens` of each request (reasoning included on reasoning models). */
+  maxTokens: option(integer(1).default(8192), { flags: '--max-tokens <n>', help: 'max_tokens of each request (reasoning included)' }),
   /** Sampling temperature; omitted from the request when unset (the server's default). */
-  temperature: decimal(0, 2).optional(),
-  /** Requests per record when replies are malformed (each a new request: its attempt index is in the cache key). @default 3 */
-  attempts: integer(1, 20).default(3),
+  temperature: option(decimal(0, 2).optional(), { flags: '--temperature <t>', help: 'sampling temperature', unset: "the server's" }),
+  /** Requests per record when replies are malformed (each a new request: its attempt index is in the cache key). */
+  attempts: option(integer(1, 20).default(3), { flags: '--attempts <n>', help: 'requests per record while replies are malformed' }),
 };
 
-export const GENERATION_FLAGS: readonly FlagSpec[] = [
-  { key: 'model', flags: '-m, --model <name>', description: 'model to ask', defaultText: DEFAULT_MODEL },
-  { key: 'maxTokens', flags: '--max-tokens <n>', description: 'max_tokens of each request (reasoning included)', defaultText: '8192' },
-  { key: 'temperature', flags: '--temperature <t>', description: 'sampling temperature (default: the server\'s)' },
-  { key: 'attempts', flags: '--attempts <n>', description: 'requests per record while replies are malformed', defaultText: '3' },
-];
+export const GENERATION_FLAGS: readonly FlagSpec[] = flagsOf(generationOptionShape);

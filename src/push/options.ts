@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimal, flag, integer, stringList, text } from '../core/option-types.js';
+import { flagsOf, option } from '../core/option-flags.js';
 import type { FlagSpec } from '../core/stage-spec.js';
 import { HUB_LICENSES } from './licenses.js';
 
@@ -45,67 +46,72 @@ const hubUrl = () =>
 const LICENSE_RULE = 'expected a license identifier the Hub knows (apache-2.0, mit, cc-by-4.0, ... other; see docs/push.md)';
 const INCLUDE_RULE = `expected a comma-separated list of ${PUSH_EXPORTS.join(', ')}`;
 
-export const PushOptionsSchema = z.object({
+const pushOptionShape = {
   /** The `td report` output directory to publish. */
   dir: text(),
   /** The dataset repository, `OWNER/NAME`; created when missing. */
-  repo: repoId(),
-  /** Create the repository private (only when td creates it). @default false */
-  private: flag().default(false),
-  /** Branch to commit to; created from `main` when missing. @default main */
-  branch: branchName().default('main'),
-  /** Commit title. @default `td push: N files from a td report` */
-  message: text().optional(),
+  repo: option(repoId(), { flags: '--repo <owner/name>', help: 'dataset repository on the Hub (created when missing)' }),
+  /** Create the repository private (only when td creates it). */
+  private: option(flag().default(false), { flags: '--private', help: 'create the repository private (when td creates it)' }),
+  /** Branch to commit to; created from `main` when missing. */
+  branch: option(branchName().default('main'), { flags: '--branch <name>', help: 'branch to commit to (created from main when missing)' }),
+  /** Commit title; unset: `td push: N files from a td report`. */
+  message: option(text().optional(), { flags: '--message <text>', help: 'commit title', unset: 'td push: N files from a td report' }),
   /** Read the token from this variable only (else HF_TOKEN, then HUGGINGFACE_API_KEY). */
-  tokenEnv: z.string({ error: ENV_RULE }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, ENV_RULE).optional(),
-  /** The Hub's base URL. @default https://huggingface.co */
-  hubUrl: hubUrl().default(DEFAULT_HUB_URL).transform((value) => value.replace(/\/+$/, '')),
-  /** JSONL files as `td report` wrote them, or parquet through DuckDB. @default jsonl */
-  format: z.enum(PUSH_FORMATS, { error: `expected one of ${PUSH_FORMATS.join('|')}` }).default('jsonl'),
-  /** Which report files to publish, one Hub config each. @default final,refined,sft,dpo */
-  include: stringList()
-    .pipe(z.array(z.enum(PUSH_EXPORTS, { error: INCLUDE_RULE })).min(1, { error: INCLUDE_RULE }))
-    .transform((names) => PUSH_EXPORTS.filter((name) => names.includes(name)))
-    .default([...DEFAULT_INCLUDE]),
+  tokenEnv: option(z.string({ error: ENV_RULE }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, ENV_RULE).optional(), {
+    flags: '--token-env <name>',
+    help: 'read the Hub token from this variable only (.env is read too)',
+    unset: 'HF_TOKEN, else HUGGINGFACE_API_KEY',
+  }),
+  /** The Hub's base URL. */
+  hubUrl: option(hubUrl().default(DEFAULT_HUB_URL).transform((value) => value.replace(/\/+$/, '')), { flags: '--hub-url <url>', help: 'the Hub to talk to' }),
+  /** JSONL files as `td report` wrote them, or parquet through DuckDB. */
+  format: option(z.enum(PUSH_FORMATS, { error: `expected one of ${PUSH_FORMATS.join('|')}` }).default('jsonl'), {
+    flags: '--format <jsonl|parquet>',
+    help: 'publish JSONL as td report wrote it, or parquet (through DuckDB)',
+  }),
+  /** Which report files to publish, one Hub config each. */
+  include: option(
+    stringList()
+      .pipe(z.array(z.enum(PUSH_EXPORTS, { error: INCLUDE_RULE })).min(1, { error: INCLUDE_RULE }))
+      .transform((names) => PUSH_EXPORTS.filter((name) => names.includes(name)))
+      .default([...DEFAULT_INCLUDE]),
+    { flags: '--include <names>', help: `report files to publish, one config each (${PUSH_EXPORTS.join(', ')})` },
+  ),
   /** The card's license; unset: the card says `unknown` and td warns. */
-  license: z.string({ error: LICENSE_RULE }).refine((value) => HUB_LICENSES.includes(value), LICENSE_RULE).optional(),
+  license: option(z.string({ error: LICENSE_RULE }).refine((value) => HUB_LICENSES.includes(value), LICENSE_RULE).optional(), {
+    flags: '--license <id>',
+    help: "the card's license, a Hub license id (unset: the card says unknown)",
+  }),
   /** The card's `source_datasets`, replacing what td reads from the records. */
-  sourceDatasets: stringList()
-    .pipe(z.array(repoId()))
-    .optional(),
+  sourceDatasets: option(stringList().pipe(z.array(repoId())).optional(), {
+    flags: '--source-datasets <ids>',
+    help: "the card's source_datasets, replacing what td reads from the records",
+  }),
   /** Write the tree that would be committed into this directory and contact nothing. */
-  dryRun: text().optional(),
-  /** Attempts after the first for a Hub request that failed with 5xx, 408, 429 or a broken connection. @default 4 */
-  retries: integer(0, 20).default(4),
-  /** Longest wait between attempts in seconds (Retry-After included). @default 30 */
-  maxRetryWait: decimal(0).default(30),
-  /** Only warnings and errors on stderr. @default false */
-  quiet: flag().default(false),
-  /** Upload progress on stderr: redrawn on a terminal (`auto`, `bars`), plain lines (`lines`), or `off`. @default auto */
-  progress: z.enum(PROGRESS_SETTINGS, { error: `expected one of ${PROGRESS_SETTINGS.join('|')}` }).default('auto'),
-  /** Seconds between plain progress lines. @default 10 */
-  progressInterval: decimal(0.05).default(10),
-});
+  dryRun: option(text().optional(), { flags: '--dry-run <out>', help: 'write the tree that would be committed into OUT and contact nothing' }),
+  /** Attempts after the first for a Hub request that failed with 5xx, 408, 429 or a broken connection. */
+  retries: option(integer(0, 20).default(4), {
+    flags: '--retries <n>',
+    help: 'attempts after the first for a Hub request that failed with 5xx, 408, 429 or a broken connection',
+  }),
+  /** Longest wait between attempts in seconds (Retry-After included). */
+  maxRetryWait: option(decimal(0).default(30), { flags: '--max-retry-wait <seconds>', help: 'longest wait between attempts (Retry-After included)' }),
+  /** Only warnings and errors on stderr. */
+  quiet: option(flag().default(false), { flags: '-q, --quiet', help: 'print only warnings and errors on stderr' }),
+  /** Upload progress on stderr: redrawn on a terminal (`auto`, `bars`), plain lines (`lines`), or `off`. */
+  progress: option(z.enum(PROGRESS_SETTINGS, { error: `expected one of ${PROGRESS_SETTINGS.join('|')}` }).default('auto'), {
+    flags: '--progress <mode>',
+    help: 'upload progress on stderr: auto, bars, lines or off',
+  }),
+  /** Seconds between plain progress lines. */
+  progressInterval: option(decimal(0.05).default(10), { flags: '--progress-interval <seconds>', help: 'seconds between plain progress lines' }),
+};
+
+export const PushOptionsSchema = z.object(pushOptionShape);
 export type PushOptions = z.infer<typeof PushOptionsSchema>;
 export type PushOptionsInput = z.input<typeof PushOptionsSchema>;
 
 export const PUSH_ARGUMENT = { key: 'dir', syntax: '<dir>', description: 'a td report output directory' } as const;
 
-export const PUSH_FLAGS: readonly FlagSpec[] = [
-  { key: 'repo', flags: '--repo <owner/name>', description: 'dataset repository on the Hub (created when missing)' },
-  { key: 'private', flags: '--private', description: 'create the repository private (when td creates it)' },
-  { key: 'branch', flags: '--branch <name>', description: 'branch to commit to (created from main when missing)', defaultText: 'main' },
-  { key: 'message', flags: '--message <text>', description: 'commit title', defaultText: 'td push: N files from a td report' },
-  { key: 'tokenEnv', flags: '--token-env <name>', description: 'read the Hub token from this variable only (.env is read too)', defaultText: 'HF_TOKEN, else HUGGINGFACE_API_KEY' },
-  { key: 'hubUrl', flags: '--hub-url <url>', description: 'the Hub to talk to', defaultText: DEFAULT_HUB_URL },
-  { key: 'format', flags: '--format <jsonl|parquet>', description: 'publish JSONL as td report wrote it, or parquet (through DuckDB)', defaultText: 'jsonl' },
-  { key: 'include', flags: '--include <names>', description: `report files to publish, one config each (${PUSH_EXPORTS.join(', ')})`, defaultText: DEFAULT_INCLUDE.join(',') },
-  { key: 'license', flags: '--license <id>', description: "the card's license, a Hub license id (unset: the card says unknown)" },
-  { key: 'sourceDatasets', flags: '--source-datasets <ids>', description: "the card's source_datasets, replacing what td reads from the records" },
-  { key: 'dryRun', flags: '--dry-run <out>', description: 'write the tree that would be committed into OUT and contact nothing' },
-  { key: 'retries', flags: '--retries <n>', description: 'attempts after the first for a Hub request that failed with 5xx, 408, 429 or a broken connection', defaultText: '4' },
-  { key: 'maxRetryWait', flags: '--max-retry-wait <seconds>', description: 'longest wait between attempts (Retry-After included)', defaultText: '30' },
-  { key: 'quiet', flags: '-q, --quiet', description: 'print only warnings and errors on stderr' },
-  { key: 'progress', flags: '--progress <mode>', description: 'upload progress on stderr: auto, bars, lines or off', defaultText: 'auto' },
-  { key: 'progressInterval', flags: '--progress-interval <seconds>', description: 'seconds between plain progress lines', defaultText: '10' },
-];
+export const PUSH_FLAGS: readonly FlagSpec[] = flagsOf(pushOptionShape);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { TurnRecord } from '../contract/turn.js';
 import { fail } from '../core/outcome.js';
 import { flag } from '../core/option-types.js';
+import { flagsOf, option } from '../core/option-flags.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
 import type { TransformSpec } from '../core/stage-spec.js';
@@ -11,12 +12,15 @@ import { openGenerationModel } from './chat-models.js';
 import { createGenerationStage } from './generate/generation-stage.js';
 import { checkLeak } from './generate/leak-check.js';
 
-export const ChallengeOptionsSchema = z.object({
-  ...endpointOptionShape,
-  ...generationOptionShape,
-  /** Send turns the leak check flags to the errors sink (kind `filtered`, reason `leak`) instead of passing them on. @default false */
-  rejectLeaks: flag().default(false),
-});
+const challengeOptionShape = {
+  /** Send turns the leak check flags to the errors sink (kind `filtered`, reason `leak`) instead of passing them on. */
+  rejectLeaks: option(flag().default(false), {
+    flags: '--reject-leaks',
+    help: 'reject turns the leak check flags (reason leak) instead of passing them on',
+  }),
+};
+
+export const ChallengeOptionsSchema = z.object({ ...endpointOptionShape, ...generationOptionShape, ...challengeOptionShape });
 export type ChallengeOptions = z.infer<typeof ChallengeOptionsSchema>;
 
 /**
@@ -54,6 +58,6 @@ export const challengeSpec: TransformSpec<ChallengeOptions> = {
   name: 'challenge',
   summary: "add the challenger's next turn (the model also sees the hidden PR, under the blind-agent rule) as `challenger`",
   options: ChallengeOptionsSchema,
-  flags: [...GENERATION_FLAGS, { key: 'rejectLeaks', flags: '--reject-leaks', description: 'reject turns the leak check flags (reason leak) instead of passing them on' }, ...ENDPOINT_FLAGS],
+  flags: [...GENERATION_FLAGS, ...flagsOf(challengeOptionShape), ...ENDPOINT_FLAGS],
   create: (options, runtime) => createChallengeStage(options, runtime),
 };

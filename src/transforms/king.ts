@@ -4,6 +4,7 @@ import { fail } from '../core/outcome.js';
 import type { JsonObject, StageRuntime } from '../core/session.js';
 import type { TransformStage } from '../core/stage.js';
 import { text } from '../core/option-types.js';
+import { flagsOf, option } from '../core/option-flags.js';
 import type { TransformSpec } from '../core/stage-spec.js';
 import { ENDPOINT_FLAGS, GENERATION_FLAGS, endpointOptionShape, generationOptionShape } from '../llm/endpoint-options.js';
 import { readExcludeList } from '../core/exclude-list.js';
@@ -11,12 +12,12 @@ import { openGenerationModel } from './chat-models.js';
 import { createGenerationStage } from './generate/generation-stage.js';
 import { KING_PROMPT_VERSION, kingMessages } from './generate/king-prompt.js';
 
-export const KingOptionsSchema = z.object({
-  ...endpointOptionShape,
-  ...generationOptionShape,
+const kingOptionShape = {
   /** File of instance ids to skip (one per line, `#` comments); skipped records go to the errors sink as `excluded`. */
-  exclude: text().optional(),
-});
+  exclude: option(text().optional(), { flags: '--exclude <file>', help: 'skip the instance ids listed in FILE (one per line)' }),
+};
+
+export const KingOptionsSchema = z.object({ ...endpointOptionShape, ...generationOptionShape, ...kingOptionShape });
 export type KingOptions = z.infer<typeof KingOptionsSchema>;
 
 /**
@@ -45,6 +46,6 @@ export const kingSpec: TransformSpec<KingOptions> = {
   name: 'king',
   summary: "add the blind king's next turn (the model sees the chat history only) as `king`",
   options: KingOptionsSchema,
-  flags: [...GENERATION_FLAGS, { key: 'exclude', flags: '--exclude <file>', description: 'skip the instance ids listed in FILE (one per line)' }, ...ENDPOINT_FLAGS],
+  flags: [...GENERATION_FLAGS, ...flagsOf(kingOptionShape), ...ENDPOINT_FLAGS],
   create: (options, runtime) => createKingStage(options, runtime),
 };

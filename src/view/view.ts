@@ -52,7 +52,7 @@ export async function startView(options: ViewOptions, runtime: StageRuntime, hoo
     rmSync(scratchDir, { recursive: true, force: true });
   };
   try {
-    server = await ViewServer.listen({ host: options.host, port: options.port, token, log });
+    server = await ViewServer.listen({ host: options.host, port: options.port ?? 0, token, log });
     if (!server.loopback) {
       log.warn(
         `serving on ${options.host}, not only this machine: anyone who can reach it and has the URL can read these records and write marks; the token travels unencrypted (plain HTTP)`,

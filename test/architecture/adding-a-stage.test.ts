@@ -13,9 +13,11 @@ import {
   composeStages,
   EXIT,
   fail,
+  flagsOf,
   integer,
   loadPipeline,
   ok,
+  option,
   runSink,
   runSource,
   runTransform,
@@ -28,16 +30,17 @@ import {
 import { collectAll, testSession } from '../helpers/session.js';
 
 // 1. A source: `count --to N` yields records 1..N. Failures are values too, with where they came from.
-const CountOptions = z.object({ to: integer(1).default(3), skip: integer(1).optional() });
+const countShape = {
+  to: option(integer(1).default(3), { flags: '--to <n>', help: 'last number' }),
+  skip: option(integer(1).optional(), { flags: '--skip <n>', help: 'a number to fail on' }),
+};
+const CountOptions = z.object(countShape);
 const countSpec: SourceSpec<z.infer<typeof CountOptions>> = {
   kind: 'source',
   name: 'count',
   summary: 'count from 1 to --to',
   options: CountOptions,
-  flags: [
-    { key: 'to', flags: '--to <n>', description: 'last number', defaultText: '3' },
-    { key: 'skip', flags: '--skip <n>', description: 'a number to fail on' },
-  ],
+  flags: flagsOf(countShape),
   create: (options) => ({
     async *run(ctx) {
       for (let n = 1; n <= options.to && !ctx.stopSignal.aborted; n++) {
@@ -50,13 +53,14 @@ const countSpec: SourceSpec<z.infer<typeof CountOptions>> = {
 
 // 2. A transform: the adapter checks `input`, runs `run` on several records at once and keeps their order.
 const Numbered = z.looseObject({ id: z.string(), n: z.number().int() });
-const SquareOptions = z.object({ max: integer(1).default(100) });
+const squareShape = { max: option(integer(1).default(100), { flags: '--max <n>', help: 'largest square' }) };
+const SquareOptions = z.object(squareShape);
 const squareSpec: TransformSpec<z.infer<typeof SquareOptions>> = {
   kind: 'transform',
   name: 'square',
   summary: 'add n squared',
   options: SquareOptions,
-  flags: [{ key: 'max', flags: '--max <n>', description: 'largest square', defaultText: '100' }],
+  flags: flagsOf(squareShape),
   create: (options) => ({
     input: Numbered,
     recordsInFlight: 4,
@@ -68,13 +72,14 @@ const squareSpec: TransformSpec<z.infer<typeof SquareOptions>> = {
 };
 
 // 3. A sink: reads every record and resolves with its summary; here it writes one file of its own.
-const SumOptions = z.object({ out: z.string() });
+const sumShape = { out: option(z.string(), { flags: '--out <file>', help: 'where the sum goes' }) };
+const SumOptions = z.object(sumShape);
 const sumSpec: SinkSpec<z.infer<typeof SumOptions>> = {
   kind: 'sink',
   name: 'sum',
   summary: 'write the sum of the squares to --out',
   options: SumOptions,
-  flags: [{ key: 'out', flags: '--out <file>', description: 'where the sum goes' }],
+  flags: flagsOf(sumShape),
   create: (options, runtime) => {
     // Configuration problems are thrown here, before any input is read.
     if (options.out === '') throw new TdError('--out: expected a file name', EXIT.usage);
@@ -141,6 +146,14 @@ describe('adding a stage', () => {
       ['square', false, 4, 4],
       ['sum', false, 4, 4],
     ]);
+  });
+
+  it("gives the new stage's flags help lines that show its schema's defaults", () => {
+    expect(countSpec.flags).toEqual([
+      { key: 'to', flags: '--to <n>', description: 'last number (default: 3)' },
+      { key: 'skip', flags: '--skip <n>', description: 'a number to fail on' },
+    ]);
+    expect(squareSpec.flags.map((flag) => flag.description)).toEqual(['largest square (default: 100)']);
   });
 
   it('reports a bad setting of the new stage the way it does for every stage: file, line, key, rule', () => {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { flagsOf, option } from '../../core/option-flags.js';
 import type { FlagSpec } from '../../core/stage-spec.js';
 import { byteSize, flag, integer, text } from '../../core/option-types.js';
 
@@ -22,57 +23,55 @@ export function shardOption() {
 }
 
 /** Options of `td sample`: the same schema parses CLI flags and pipeline files. */
-export const SampleOptionsSchema = z.object({
-  /** Trajectory files: an hf:// URI (optionally `@revision`), a local path, directory or glob. @default DEFAULT_TRAJECTORIES */
-  trajectories: text().default(DEFAULT_TRAJECTORIES),
-  /** PR rows to join by instance_id. @default DEFAULT_PRS */
-  prs: text().default(DEFAULT_PRS),
-  /** Turn records to emit (the whole sample; a shard emits its part of it). @default 2000 */
-  count: integer(1).default(2000),
-  /** Seed of every random draw; the same arguments give the same bytes. @default 0 */
-  seed: integer(0, Number.MAX_SAFE_INTEGER).default(0),
-  /** Consecutive rows read per random window (rows of one PR sit together: larger is faster, less varied). @default 10 */
-  window: integer(1).default(10),
-  /** Target turns drawn per trajectory, at most. @default 1 */
-  turnsPerTrajectory: integer(1).default(1),
+const sampleOptionShape = {
+  /** Trajectory files: an hf:// URI (optionally `@revision`), a local path, directory or glob. */
+  trajectories: option(text().default(DEFAULT_TRAJECTORIES), {
+    flags: '--trajectories <uri>',
+    help: 'trajectory files: hf://datasets/OWNER/NAME[@REV]/GLOB, or a local parquet/JSONL file, directory or glob',
+  }),
+  /** PR rows to join by instance_id. */
+  prs: option(text().default(DEFAULT_PRS), { flags: '--prs <uri>', help: 'PR rows joined by instance_id (same URI forms)' }),
+  /** Turn records to emit (the whole sample; a shard emits its part of it). */
+  count: option(integer(1).default(2000), { flags: '-n, --count <n>', help: 'turn records to sample' }),
+  /** Seed of every random draw; the same arguments give the same bytes. */
+  seed: option(integer(0, Number.MAX_SAFE_INTEGER).default(0), { flags: '--seed <n>', help: 'seed of every random draw (same arguments, same bytes)' }),
+  /** Consecutive rows read per random window (rows of one PR sit together: larger is faster, less varied). */
+  window: option(integer(1).default(10), { flags: '--window <rows>', help: 'consecutive trajectories read per random window' }),
+  /** Target turns drawn per trajectory, at most. */
+  turnsPerTrajectory: option(integer(1).default(1), { flags: '--turns-per-trajectory <k>', help: 'target turns drawn per trajectory, at most' }),
   /** File of instance ids to leave out, one per line (`#` comments and blank lines ignored). */
-  exclude: text().optional(),
+  exclude: option(text().optional(), { flags: '--exclude <file>', help: 'leave out the instance ids listed in FILE (one per line)' }),
   /** Leave out trajectories whose PR patch is larger than this many bytes (UTF-8). */
-  maxPatchBytes: byteSize().optional(),
+  maxPatchBytes: option(byteSize().optional(), {
+    flags: '--max-patch-bytes <size>',
+    help: 'leave out trajectories whose PR patch is larger (e.g. 64KiB)',
+  }),
   /** Emit only shard I of N (1-based), by trajectory id. */
-  shard: shardOption().optional(),
+  shard: option(shardOption().optional(), { flags: '--shard <i/n>', help: 'emit only shard I of N (1-based) of the sample, split by trajectory id' }),
   /**
    * Window reads (DuckDB queries) in flight at most: the connections of td sample's DuckDB pool. Not the
-   * LLM stages' `--concurrency` (requests in flight at an endpoint). @default 2
+   * LLM stages' `--concurrency` (requests in flight at an endpoint).
    */
-  concurrency: integer(1, 64).default(2),
+  concurrency: option(integer(1, 64).default(2), { flags: '--concurrency <n>', help: 'window reads in flight at most' }),
   /** Download hf:// files into this directory (Hugging Face cache layout) and read them from there. */
-  cacheDir: text().optional(),
+  cacheDir: option(text().optional(), {
+    flags: '--cache-dir <dir>',
+    help: 'download hf:// files into DIR once and read them locally (no httpfs needed)',
+  }),
   /** Where DuckDB looks for (and installs) httpfs; also TD_DUCKDB_EXTENSION_DIR. */
-  extensionDir: text().optional(),
-  /** Let DuckDB download httpfs when it is missing. @default true */
-  installExtensions: flag().default(true),
-});
+  extensionDir: option(text().optional(), {
+    flags: '--extension-dir <dir>',
+    help: 'DuckDB extension directory holding httpfs (env TD_DUCKDB_EXTENSION_DIR)',
+  }),
+  /** Let DuckDB download httpfs when it is missing. */
+  installExtensions: option(flag().default(true), {
+    flags: '--no-install-extensions',
+    help: "never download DuckDB's httpfs extension; fail with a message instead",
+  }),
+};
+
+export const SampleOptionsSchema = z.object(sampleOptionShape);
 export type SampleOptions = z.infer<typeof SampleOptionsSchema>;
 export type SampleOptionsInput = z.input<typeof SampleOptionsSchema>;
 
-export const SAMPLE_FLAGS: readonly FlagSpec[] = [
-  {
-    key: 'trajectories',
-    flags: '--trajectories <uri>',
-    description: 'trajectory files: hf://datasets/OWNER/NAME[@REV]/GLOB, or a local parquet/JSONL file, directory or glob',
-    defaultText: DEFAULT_TRAJECTORIES,
-  },
-  { key: 'prs', flags: '--prs <uri>', description: 'PR rows joined by instance_id (same URI forms)', defaultText: DEFAULT_PRS },
-  { key: 'count', flags: '-n, --count <n>', description: 'turn records to sample', defaultText: '2000' },
-  { key: 'seed', flags: '--seed <n>', description: 'seed of every random draw (same arguments, same bytes)', defaultText: '0' },
-  { key: 'window', flags: '--window <rows>', description: 'consecutive trajectories read per random window', defaultText: '10' },
-  { key: 'turnsPerTrajectory', flags: '--turns-per-trajectory <k>', description: 'target turns drawn per trajectory, at most', defaultText: '1' },
-  { key: 'exclude', flags: '--exclude <file>', description: 'leave out the instance ids listed in FILE (one per line)' },
-  { key: 'maxPatchBytes', flags: '--max-patch-bytes <size>', description: 'leave out trajectories whose PR patch is larger (e.g. 64KiB)' },
-  { key: 'shard', flags: '--shard <i/n>', description: 'emit only shard I of N (1-based) of the sample, split by trajectory id' },
-  { key: 'concurrency', flags: '--concurrency <n>', description: 'window reads in flight at most', defaultText: '2' },
-  { key: 'cacheDir', flags: '--cache-dir <dir>', description: 'download hf:// files into DIR once and read them locally (no httpfs needed)' },
-  { key: 'extensionDir', flags: '--extension-dir <dir>', description: "DuckDB extension directory holding httpfs (env TD_DUCKDB_EXTENSION_DIR)" },
-  { key: 'installExtensions', flags: '--no-install-extensions', description: "never download DuckDB's httpfs extension; fail with a message instead" },
-];
+export const SAMPLE_FLAGS: readonly FlagSpec[] = flagsOf(sampleOptionShape);

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { decimal, flag, integer } from '../../core/option-types.js';
+import { flagsOf, option } from '../../core/option-flags.js';
 import type { FlagSpec } from '../../core/stage-spec.js';
 import { DEFAULT_MODEL, ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
 import { canonicalModelName } from '../chat-models.js';
@@ -14,9 +15,9 @@ export const DEFAULT_JUDGES: readonly string[] = ['deepseek-ai/DeepSeek-V3.2-TEE
 /** One judge of the panel: a model, with its own request settings when they differ from the stage's. */
 export interface JudgeSetting {
   model: string;
-  /** `max_tokens` of this judge's requests. @default the stage's `maxTokens` */
+  /** `max_tokens` of this judge's requests; unset: the stage's `maxTokens`. */
   max_tokens?: number;
-  /** Sampling temperature of this judge's requests. @default the stage's `temperature`, else the server's */
+  /** Sampling temperature of this judge's requests; unset: the stage's `temperature`, else the server's. */
   temperature?: number;
 }
 
@@ -76,50 +77,59 @@ export function judgeList() {
     });
 }
 
-export const JudgeOptionsSchema = z.object({
-  ...endpointOptionShape,
-  /** The judge panel. @default DeepSeek-V3.2, Qwen3-235B-A22B-Thinking-2507 and Kimi-K2.6 on Chutes */
-  judges: judgeList().default(DEFAULT_JUDGES.map((model) => ({ model }))),
-  /** `max_tokens` of each judge request (reasoning included) unless a judge sets its own. @default 16384 */
-  maxTokens: integer(1).default(16384),
+/** The judge's own options (the endpoint's are spread in beside them), in the order `--help` lists them. */
+const judgeOptionShape = {
+  /** The judge panel: DeepSeek-V3.2, Qwen3-235B-A22B-Thinking-2507 and Kimi-K2.6 on Chutes unless given. */
+  judges: option(judgeList().default(DEFAULT_JUDGES.map((model) => ({ model }))), {
+    flags: '-j, --judges <list>',
+    help: `judge models, comma-separated; per judge: model@max_tokens=N@temperature=T; "rules" is td's offline rules judge`,
+    show: (judges: JudgeSetting[]) => judges.map((judge) => judge.model).join(','),
+  }),
+  /** `max_tokens` of each judge request (reasoning included) unless a judge sets its own. */
+  maxTokens: option(integer(1).default(16384), {
+    flags: '--max-tokens <n>',
+    help: 'max_tokens of each judge request unless the judge sets its own (reasoning included)',
+  }),
   /** Sampling temperature of judge requests unless a judge sets its own; omitted when unset (the server's default). */
-  temperature: decimal(0, 2).optional(),
-  /** Requests per (judge, order) while replies cannot be parsed; then the verdict is an abstention. @default 2 */
-  attempts: integer(1, 20).default(2),
-  /** What the challenger is compared with: the blind king, or the dataset's own next turn (`assistant`). @default king */
-  against: z.enum(['king', 'reference'], { error: 'expected king or reference' }).default('king'),
-  /** Parsed fraction of verdicts below which a turn gets `score: null`. @default 0.5 */
-  minParsed: decimal(0, 1).default(0.5),
-  /** Show the judges the gold patch as a reference for correctness and progress. @default true */
-  goldPatch: flag().default(true),
-  /** Send the verdict schema as `response_format` (json_schema, strict). @default true */
-  structured: flag().default(true),
-  /** Count judge calls that failed after every retry as abstentions instead of failing the record (transient). @default false */
-  abstainOnFailure: flag().default(false),
-  /** Bootstrap resamples for the per-turn lower bound. @default 1000 */
-  bootstrap: integer(1, 1_000_000).default(1000),
-  /** Characters of the conversation shown to the judges at most (system prompt and task included). @default 48000 */
-  historyChars: integer(4000).default(48_000),
-});
+  temperature: option(decimal(0, 2).optional(), { flags: '--temperature <t>', help: 'sampling temperature unless the judge sets its own', unset: "the server's" }),
+  /** Requests per (judge, order) while replies cannot be parsed; then the verdict is an abstention. */
+  attempts: option(integer(1, 20).default(2), {
+    flags: '--attempts <n>',
+    help: 'requests per judge and order while replies cannot be parsed (then: abstention)',
+  }),
+  /** What the challenger is compared with: the blind king, or the dataset's own next turn (`assistant`). */
+  against: option(z.enum(['king', 'reference'], { error: 'expected king or reference' }).default('king'), {
+    flags: '--against <side>',
+    help: "compare the challenger with: king, or reference (the dataset's own turn)",
+  }),
+  /** Parsed fraction of verdicts below which a turn gets `score: null`. */
+  minParsed: option(decimal(0, 1).default(0.5), { flags: '--min-parsed <fraction>', help: 'parsed fraction of verdicts below which score is null' }),
+  /** Show the judges the gold patch as a reference for correctness and progress. */
+  goldPatch: option(
+    flag().default(true),
+    { flags: '--gold-patch', help: 'show the judges the gold patch as a reference' },
+    { flags: '--no-gold-patch', help: 'do not show the judges the gold patch' },
+  ),
+  /** Send the verdict schema as `response_format` (json_schema, strict). */
+  structured: option(flag().default(true), {
+    flags: '--no-structured',
+    help: 'do not send the verdict schema as response_format (for servers that reject it)',
+  }),
+  /** Count judge calls that failed after every retry as abstentions instead of failing the record (transient). */
+  abstainOnFailure: option(flag().default(false), {
+    flags: '--abstain-on-failure',
+    help: 'count calls that failed after every retry as abstentions instead of failing the record (transient)',
+  }),
+  /** Bootstrap resamples for the per-turn lower bound. */
+  bootstrap: option(integer(1, 1_000_000).default(1000), { flags: '--bootstrap <n>', help: 'bootstrap resamples for the per-turn lower bound' }),
+  /** Characters of the conversation shown to the judges at most (system prompt and task included). */
+  historyChars: option(integer(4000).default(48_000), {
+    flags: '--history-chars <n>',
+    help: 'characters of the conversation shown to the judges at most',
+  }),
+};
+
+export const JudgeOptionsSchema = z.object({ ...endpointOptionShape, ...judgeOptionShape });
 export type JudgeOptions = z.infer<typeof JudgeOptionsSchema>;
 
-export const JUDGE_FLAGS: readonly FlagSpec[] = [
-  {
-    key: 'judges',
-    flags: '-j, --judges <list>',
-    description: `judge models, comma-separated; per judge: model@max_tokens=N@temperature=T; "rules" is td's offline rules judge`,
-    defaultText: DEFAULT_JUDGES.join(','),
-  },
-  { key: 'maxTokens', flags: '--max-tokens <n>', description: 'max_tokens of each judge request unless the judge sets its own (reasoning included)', defaultText: '16384' },
-  { key: 'temperature', flags: '--temperature <t>', description: "sampling temperature unless the judge sets its own (default: the server's)" },
-  { key: 'attempts', flags: '--attempts <n>', description: 'requests per judge and order while replies cannot be parsed (then: abstention)', defaultText: '2' },
-  { key: 'against', flags: '--against <side>', description: "compare the challenger with: king, or reference (the dataset's own turn)", defaultText: 'king' },
-  { key: 'minParsed', flags: '--min-parsed <fraction>', description: 'parsed fraction of verdicts below which score is null', defaultText: '0.5' },
-  { key: 'goldPatch', flags: '--gold-patch', description: 'show the judges the gold patch as a reference (default)' },
-  { key: 'goldPatch', flags: '--no-gold-patch', description: 'do not show the judges the gold patch' },
-  { key: 'structured', flags: '--no-structured', description: 'do not send the verdict schema as response_format (for servers that reject it)' },
-  { key: 'abstainOnFailure', flags: '--abstain-on-failure', description: 'count calls that failed after every retry as abstentions instead of failing the record (transient)' },
-  { key: 'bootstrap', flags: '--bootstrap <n>', description: 'bootstrap resamples for the per-turn lower bound', defaultText: '1000' },
-  { key: 'historyChars', flags: '--history-chars <n>', description: 'characters of the conversation shown to the judges at most', defaultText: '48000' },
-  ...ENDPOINT_FLAGS,
-];
+export const JUDGE_FLAGS: readonly FlagSpec[] = [...flagsOf(judgeOptionShape), ...ENDPOINT_FLAGS];
