@@ -10,6 +10,8 @@ import { stageInput } from '../core/source-stream.js';
 import type { Sourced } from '../core/stage.js';
 
 export { DEFAULT_MAX_LINE_BYTES };
+/** A line of JSON whitespace only (its `\n` already cut): skipped, but counted. */
+const JSON_BLANK = /^[ \t\r]*$/;
 /** Name used for standard input in messages. */
 export const STDIN_NAME = '<stdin>';
 
@@ -25,7 +27,8 @@ export interface JsonlDecodeOptions {
 /**
  * Decodes JSONL from a byte stream, a chunk at a time, through the line framer (which counts lines:
  * no library reports them). Yields each record, and each bad line as a failure (kind invalid) with
- * its raw text, both with `FILE:LINE`; decoding goes on after a bad line. Blank lines are skipped; CRLF
+ * its raw text, both with `FILE:LINE`; decoding goes on after a bad line. Blank lines (JSON whitespace
+ * only: space, tab, CR) are skipped; CRLF
  * and a UTF-8 byte-order mark are accepted; a last line without a newline is parsed; `null` and
  * non-object values are bad lines.
  */
@@ -52,7 +55,9 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
     if (text === '') return undefined;
     const parsed = parseJsonObject(text);
     if (parsed.ok) return { ok: true, record: parsed.value, source: name, line };
-    if (parsed.reason === 'invalid-json' && text.trim() === '') return undefined;
+    // Only JSON's own whitespace makes a blank line: String.prototype.trim would also drop U+00A0, U+2028,
+    // U+3000 or a byte-order mark past line 1, which JSON does not allow, silently.
+    if (parsed.reason === 'invalid-json' && JSON_BLANK.test(text)) return undefined;
     return { ok: false, failure: { kind: 'invalid', reason: parsed.reason, message: parsed.message }, source: name, line, replay: boundedRaw(text, frame.length) };
   };
 
