@@ -2,7 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { boundedRaw } from '../core/errors-sink.js';
-import { MAX_JSON_DEPTH, nestsDeeperThan } from '../core/json-depth.js';
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../core/json-depth.js';
 import { parseJsonObject } from '../core/json-line.js';
 import { DEFAULT_MAX_LINE_BYTES, LineFramer, type LineFrame } from '../core/line-framer.js';
 import { NextOrStop } from '../core/next-or-stop.js';
@@ -54,13 +54,13 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
     }
     const text = bytes.toString('utf8', frame.start, frame.end);
     if (text === '') return undefined;
-    // Checked before parsing: JSON.parse takes any depth, but writing such a record (JSONL, the errors
-    // file, td report) would overflow the stack. The errors entry keeps the raw line, which is flat text.
-    if (nestsDeeperThan(bytes, MAX_JSON_DEPTH, frame.start, frame.end)) {
+    const parsed = parseJsonObject(text);
+    // JSON.parse takes any depth, but writing such a record (JSONL, the errors file, td report) would
+    // overflow the stack. Its errors entry keeps the raw line instead, which is flat text.
+    if (parsed.ok && valueNestsDeeperThan(parsed.value)) {
       const message = `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
       return { ok: false, failure: { kind: 'invalid', reason: 'too-deep', message }, source: name, line, replay: boundedRaw(text, frame.length) };
     }
-    const parsed = parseJsonObject(text);
     if (parsed.ok) return { ok: true, record: parsed.value, source: name, line };
     // Only JSON's own whitespace makes a blank line: String.prototype.trim would also drop U+00A0, U+2028,
     // U+3000 or a byte-order mark past line 1, which JSON does not allow, silently.
