@@ -15,6 +15,13 @@ export interface Item<R = JsonObject> {
   source: string;
   /** 1-based line in `source`; for a parquet row (td sample), its 1-based row number; 0 when neither applies. */
   line: number;
+  /**
+   * The JSONL line the record was read from (without its line end and a byte-order mark), while no stage
+   * has changed the record: the JSONL writer and td report's bucket files write these bytes instead of
+   * serialising the record again, so a record passed on unchanged comes out as it was read. Dropped as
+   * soon as a stage makes a new record; it travels only with a record in flight.
+   */
+  raw?: string;
 }
 
 /** What the errors file keeps of a failed input to replay it: the parsed record, or the raw line that could not be parsed (`rawBytes`: its real length when `raw` is cut). */

@@ -89,11 +89,11 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     objectMode: true,
     highWaterMark: 64,
     write(item: Item, _encoding, callback) {
-      writer.add(JSON.stringify(item.record) + '\n');
+      writer.add(lineOf(item));
       added(1, callback);
     },
     writev(chunks, callback) {
-      for (const { chunk } of chunks) writer.add(JSON.stringify((chunk as Item).record) + '\n');
+      for (const { chunk } of chunks) writer.add(lineOf(chunk as Item));
       added(chunks.length, callback);
     },
     final(callback) {
@@ -125,4 +125,9 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     else sink.destroy(error);
   });
   return sink;
+}
+
+/** A record unchanged since it was read goes out as the bytes it was read as; any other is serialised. */
+function lineOf(item: Item): string {
+  return (item.raw ?? JSON.stringify(item.record)) + '\n';
 }

@@ -61,7 +61,7 @@ export async function* decodeJsonl(input: AsyncIterable<Buffer | string>, option
       const message = `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
       return { ok: false, failure: { kind: 'invalid', reason: 'too-deep', message }, source: name, line, replay: boundedRaw(text, frame.length) };
     }
-    if (parsed.ok) return { ok: true, record: parsed.value, source: name, line };
+    if (parsed.ok) return { ok: true, record: parsed.value, source: name, line, raw: text };
     // Only JSON's own whitespace makes a blank line: String.prototype.trim would also drop U+00A0, U+2028,
     // U+3000 or a byte-order mark past line 1, which JSON does not allow, silently.
     if (parsed.reason === 'invalid-json' && JSON_BLANK.test(text)) return undefined;
