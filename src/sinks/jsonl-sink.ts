@@ -2,7 +2,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { BlockWriter } from '../core/block-writer.js';
 import { EXIT } from '../core/exit-codes.js';
-import { fileError } from '../core/file-error.js';
+import { fileError, writeFailure } from '../core/file-error.js';
 import type { Item } from '../core/session.js';
 
 export interface JsonlSinkOptions {
@@ -20,7 +20,7 @@ export interface JsonlSinkOptions {
 export function createJsonlSink(options: JsonlSinkOptions = {}): Writable {
   const path = options.path === '-' ? undefined : options.path;
   const destination = path === undefined ? process.stdout : createWriteStream(path, { fd: openOutput(path), highWaterMark: 1 << 20 });
-  return createJsonlWriter(destination, { ...options, end: path !== undefined });
+  return createJsonlWriter(destination, { ...options, end: path !== undefined, name: path ?? '<stdout>' });
 }
 
 /**
@@ -39,6 +39,8 @@ export interface JsonlWriterOptions {
   /** End the destination when this stream finishes (not for stdout). @default true */
   end?: boolean;
   onWritten?: (count: number) => void;
+  /** The destination's name for messages (a path, `<stdout>`): a write that fails ends the run with `cannot write output NAME: ...`. */
+  name?: string;
 }
 
 /**
@@ -117,7 +119,9 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     },
   });
 
-  destination.on('error', (error: Error) => {
+  destination.on('error', (cause: Error) => {
+    // The reader going away (EPIPE) stays what it is: the run ends quietly. Any other error names the output.
+    const error = isBrokenPipe(cause) || options.name === undefined ? cause : writeFailure('cannot write output', options.name, cause, EXIT.ioError);
     failed = error;
     const waiting = waitingDrain;
     waitingDrain = undefined;
@@ -130,4 +134,8 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
 /** A record unchanged since it was read goes out as the bytes it was read as; any other is serialised. */
 function lineOf(item: Item): string {
   return (item.raw ?? JSON.stringify(item.record)) + '\n';
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
 import { EXIT } from '../../core/exit-codes.js';
-import { fileError, fileErrorReason } from '../../core/file-error.js';
+import { fileErrorReason, writeFailure } from '../../core/file-error.js';
 import type { StageRuntime } from '../../core/session.js';
 import type { SinkStage } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
@@ -32,7 +32,7 @@ export interface ReportResult {
 function asWriteError(dir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof TdError || typeof code !== 'string') return error;
-  return fileError('cannot write', dir, error, EXIT.cantCreate);
+  return writeFailure('cannot write', dir, error);
 }
 
 /**
