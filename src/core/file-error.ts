@@ -10,7 +10,6 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
   EPERM: 'permission denied',
   ENOSPC: 'no space left on device',
   EFBIG: 'file too large',
-  EIO: 'input/output error',
   EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',
   EMFILE: 'too many open files',
