@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readExcludeList } from '../../src/core/exclude-list.js';
-import { fileError , writeFailure } from '../../src/core/file-error.js';
+import { fileError, writeFailure } from '../../src/core/file-error.js';
 import { TdError } from '../../src/core/td-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'td-file-error-'));
