@@ -39,6 +39,11 @@ export interface Replay {
 export class Session {
   private readonly resources = new Map<string, unknown>();
   private readonly closers: Array<() => Promise<void> | void> = [];
+  /**
+   * The reader of the output went away (`td ... | head`): the run ends, and the records it cuts short
+   * (rejected as `interrupted`) are no failures; nobody wants them any more.
+   */
+  readerGone = false;
 
   constructor(
     readonly log: Logger,
@@ -119,9 +124,11 @@ export class StageRuntime {
   /**
    * Counts a failure and writes it to stderr and the errors file, with the record (or raw line) to
    * replay it. Called by the stage adapters (and the JSONL decoder's intake), not by stage cores: a
-   * core returns its failures as values.
+   * core returns its failures as values. Once the reader has gone away, a record cut short
+   * (`interrupted`) is dropped silently: the reader asked for no more.
    */
   reject(failure: Failure, where: { source: string; line: number }, payload: Replay = {}): void {
+    if (this.session.readerGone && failure.reason === 'interrupted') return;
     this.stats.recordFailure(failure);
     const id = recordId(payload.record);
     this.session.errors.report({

@@ -59,7 +59,7 @@ export async function composeStages(plan: ChainPlan, session: Session, stageLog:
     if (spec.kind === 'transform') middle.set(index, transformStream(await spec.create(options, runtimes[index]!), runtimes[index]!));
   }
   const items = first.spec.kind === 'source' ? await first.spec.create(first.options, runtimes[0]!) : undefined;
-  const tail: Writable = last.spec.kind === 'sink' ? sinkStream(await last.spec.create(last.options, runtimes.at(-1)!), runtimes.at(-1)!) : jsonlOutput(common);
+  const tail: Writable = last.spec.kind === 'sink' ? sinkStream(await last.spec.create(last.options, runtimes.at(-1)!), runtimes.at(-1)!) : jsonlOutput(common, () => (session.readerGone = true));
   const head: Readable = items === undefined ? jsonlInput(common, runtimes[0]!) : sourceStream(items, runtimes[0]!);
   return {
     streams: [head, ...middle.values(), tail],

@@ -10,6 +10,8 @@ export interface JsonlSinkOptions {
   path?: string;
   /** Called once per record written (progress, counting). */
   onWritten?: (count: number) => void;
+  /** Called when the reader went away (EPIPE), before the run is torn down. */
+  onReaderGone?: () => void;
 }
 
 /**
@@ -39,6 +41,7 @@ export interface JsonlWriterOptions {
   /** End the destination when this stream finishes (not for stdout). @default true */
   end?: boolean;
   onWritten?: (count: number) => void;
+  onReaderGone?: () => void;
   /** The destination's name for messages (a path, `<stdout>`): a write that fails ends the run with `cannot write output NAME: ...`. */
   name?: string;
 }
@@ -121,6 +124,7 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
 
   destination.on('error', (cause: Error) => {
     // The reader going away (EPIPE) stays what it is: the run ends quietly. Any other error names the output.
+    if (isBrokenPipe(cause)) options.onReaderGone?.();
     const error = isBrokenPipe(cause) || options.name === undefined ? cause : writeFailure('cannot write output', options.name, cause, EXIT.ioError);
     failed = error;
     const waiting = waitingDrain;
