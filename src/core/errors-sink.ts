@@ -1,6 +1,6 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { EXIT } from './exit-codes.js';
-import { fileError } from './file-error.js';
+import { fileError, writeFailure } from './file-error.js';
 import type { FailureKind } from './outcome.js';
 import type { Logger } from './logger.js';
 import type { Redactor } from './redact.js';
@@ -57,7 +57,15 @@ export function createErrorSink(options: ErrorSinkOptions): ErrorSink {
         const where = fd === undefined ? 'counted in the summary' : `written to ${options.path}`;
         options.log.line(`td ${entry.stage}: further '${entry.reason}' failures are ${where} only`);
       }
-      if (fd !== undefined) writeSync(fd, entryLine(entry, options.redactor) + '\n');
+      if (fd === undefined) return;
+      try {
+        writeSync(fd, entryLine(entry, options.redactor) + '\n');
+      } catch (error) {
+        // Said once and fatal (the run stops: a failure could no longer be kept); what comes after goes to stderr only.
+        closeSync(fd);
+        fd = undefined;
+        throw writeFailure('cannot write errors file', options.path!, error, EXIT.ioError);
+      }
     },
     close() {
       // A record aborted after the run ended (its stage torn down when the reader went away) may still

@@ -13,8 +13,10 @@ export const EXIT = {
   noInput: 66,
   /** A bug or an unexpected crash. */
   software: 70,
-  /** An output file or directory cannot be created or written (permissions, disk full). */
+  /** An output file or directory cannot be created (permissions, a missing directory): checked before any input is read. */
   cantCreate: 73,
+  /** An output opened fine could not be written (disk full, quota, an I/O error): EX_IOERR. */
+  ioError: 74,
   /** Some records failed for transient reasons; a rerun resumes them (the request cache keeps what is done). */
   tempFail: 75,
   /** Configuration is missing or wrong (no API key, bad pipeline file). */

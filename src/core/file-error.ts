@@ -9,6 +9,7 @@ const ERRNO_WORDS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'permission denied',
   ENOSPC: 'no space left on device',
+  EFBIG: 'file too large',
   EDQUOT: 'disk quota exceeded',
   EROFS: 'read-only file system',
   EMFILE: 'too many open files',
@@ -31,6 +32,18 @@ export function fileErrorReason(error: unknown): string {
  * this way, so the same errno reads the same whichever flag named the path.
  */
 export function fileError(what: string, path: string, error: unknown, exitCode: number): TdError {
-  const code = exitCode === EXIT.noInput ? 'no-input' : exitCode === EXIT.cantCreate ? 'cannot-write' : 'config';
+  const code = exitCode === EXIT.noInput ? 'no-input' : exitCode === EXIT.cantCreate ? 'cannot-write' : exitCode === EXIT.ioError ? 'io-error' : 'config';
   return new TdError(`${what} ${path}: ${fileErrorReason(error)}`, exitCode, code);
+}
+
+/** Errnos of a write to an output that opened fine: the device, not the path, is the problem. */
+const IO_ERRNOS: ReadonlySet<string> = new Set(['ENOSPC', 'EDQUOT', 'EFBIG', 'EIO']);
+
+/**
+ * The one-line error for a write that failed: exit 74 (EX_IOERR) when the disk is full or failed,
+ * else `otherwise` (73 for a path that cannot be created, say).
+ */
+export function writeFailure(what: string, path: string, error: unknown, otherwise: number = EXIT.cantCreate): TdError {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return fileError(what, path, error, typeof code === 'string' && IO_ERRNOS.has(code) ? EXIT.ioError : otherwise);
 }

@@ -15,6 +15,13 @@ export interface Item<R = JsonObject> {
   source: string;
   /** 1-based line in `source`; for a parquet row (td sample), its 1-based row number; 0 when neither applies. */
   line: number;
+  /**
+   * The JSONL line the record was read from (without its line end and a byte-order mark), while no stage
+   * has changed the record: the JSONL writer and td report's bucket files write these bytes instead of
+   * serialising the record again, so a record passed on unchanged comes out as it was read. Dropped as
+   * soon as a stage makes a new record; it travels only with a record in flight.
+   */
+  raw?: string;
 }
 
 /** What the errors file keeps of a failed input to replay it: the parsed record, or the raw line that could not be parsed (`rawBytes`: its real length when `raw` is cut). */
@@ -32,6 +39,11 @@ export interface Replay {
 export class Session {
   private readonly resources = new Map<string, unknown>();
   private readonly closers: Array<() => Promise<void> | void> = [];
+  /**
+   * The reader of the output went away (`td ... | head`): the run ends, and the records it cuts short
+   * (rejected as `interrupted`) are no failures; nobody wants them any more.
+   */
+  readerGone = false;
 
   constructor(
     readonly log: Logger,
@@ -112,9 +124,11 @@ export class StageRuntime {
   /**
    * Counts a failure and writes it to stderr and the errors file, with the record (or raw line) to
    * replay it. Called by the stage adapters (and the JSONL decoder's intake), not by stage cores: a
-   * core returns its failures as values.
+   * core returns its failures as values. Once the reader has gone away, a record cut short
+   * (`interrupted`) is dropped silently: the reader asked for no more.
    */
   reject(failure: Failure, where: { source: string; line: number }, payload: Replay = {}): void {
+    if (this.session.readerGone && failure.reason === 'interrupted') return;
     this.stats.recordFailure(failure);
     const id = recordId(payload.record);
     this.session.errors.report({

@@ -50,7 +50,8 @@ export async function runSink<I, S>(
     }
   }
 
-  const ctx: RunContext = { stopSignal: runtime.stopSignal, signal, runtime };
+  const rawLine = (record: unknown): string | undefined => (held !== undefined && held.record === record ? held.raw : undefined);
+  const ctx: RunContext = { stopSignal: runtime.stopSignal, signal, runtime, rawLine };
   let result: S;
   try {
     result = await stage.run(accepted(), ctx);

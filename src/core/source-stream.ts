@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { iterableReadable } from './iterable-readable.js';
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from './json-depth.js';
 import { UniqueIds } from './record-checks.js';
 import type { Item, JsonObject, StageRuntime } from './session.js';
 import type { RunContext, SourceStage, Sourced } from './stage.js';
@@ -7,7 +8,8 @@ import type { RunContext, SourceStage, Sourced } from './stage.js';
 /**
  * The source adapter: runs a source and passes its records on as items. Everything the source yields
  * is counted in; a record is counted out, a failure goes to the errors sink (with what it carries to
- * replay it). One record per id, as in every adapter: a repeated id is rejected as `duplicate-id`.
+ * replay it). One record per id, as in every adapter: a repeated id is rejected as `duplicate-id`. A
+ * record nested deeper than `MAX_JSON_DEPTH` is rejected as `too-deep` (no stage could write it).
  */
 export async function* runSource<O>(stage: SourceStage<O>, runtime: StageRuntime, signal: AbortSignal = runtime.signal): AsyncGenerator<Item<O & JsonObject>, void, undefined> {
   const stats = runtime.stats;
@@ -15,6 +17,12 @@ export async function* runSource<O>(stage: SourceStage<O>, runtime: StageRuntime
   const ctx: RunContext = { stopSignal: runtime.stopSignal, signal, runtime };
   for await (const produced of stage.run(ctx)) {
     stats.in++;
+    if (produced.ok && valueNestsDeeperThan(produced.record)) {
+      // Not kept in the errors file: writing it would overflow the stack, as writing it out would.
+      const message = `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels (not kept in the errors file)`;
+      runtime.reject({ kind: 'invalid', reason: 'too-deep', message }, produced);
+      continue;
+    }
     const failure = produced.ok ? ids.check(produced.record) : produced.failure;
     if (failure) {
       runtime.reject(failure, produced, produced.ok ? { record: produced.record } : (produced.replay ?? {}));

@@ -45,6 +45,8 @@ export interface SourceSpec<O = unknown> extends SpecBase<O> {
 /** Consumes records into files of its own: report. */
 export interface SinkSpec<O = unknown> extends SpecBase<O> {
   kind: 'sink';
+  /** The directory the sink replaces as a whole (td report's `--out`), with its flag: an input inside it is refused (exit 64). */
+  outputDir?(options: O): { path: string; flag: string };
   create(options: O, runtime: StageRuntime): Promise<SinkStage<any, unknown>> | SinkStage<any, unknown>;
 }
 

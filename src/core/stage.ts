@@ -11,7 +11,9 @@ import type { JsonObject, Replay, StageRuntime } from './session.js';
  * - A **source** produces records from elsewhere (parquet, a seed directory): `run(ctx)` yields each
  *   record, or each failure, with where it came from.
  * - A **transform** works on one record at a time: `run(record, ctx)` resolves with the new record or
- *   a failure (it never throws); the adapter runs several at once and keeps their order.
+ *   a failure (it never throws); the adapter runs several at once and keeps their order. A core never
+ *   modifies the record it is given: one that resolves with that very object (td validate) passes the
+ *   record on unchanged, and the adapter keeps the line it was read from to write those bytes again.
  * - A **sink** consumes records into outputs of its own (a report directory): `run(records, ctx)`
  *   reads every record and resolves with what it concluded.
  */
@@ -33,6 +35,11 @@ export interface RunContext {
   /** Aborts work in flight: the grace period after Ctrl-C is over, or the stage's stream was torn down. */
   signal: AbortSignal;
   runtime: StageRuntime;
+  /**
+   * For a sink: the JSONL line the record it holds was read from, when no stage has changed it (see
+   * `Item.raw`); undefined otherwise. Only for the record the sink took last.
+   */
+  rawLine?: (record: unknown) => string | undefined;
 }
 
 /** Where a record or a failure came from: an input file (or `<stdin>`) and line, or a source's own origin (a parquet file and row). */
@@ -46,7 +53,7 @@ export interface Origin {
  * What a source yields: an Outcome with its origin. A failure may carry what the errors file keeps to
  * replay it (the record as read, or the raw line that could not be parsed).
  */
-export type Sourced<O> = Origin & ({ ok: true; record: O } | { ok: false; failure: Failure; replay?: Replay });
+export type Sourced<O> = Origin & ({ ok: true; record: O; raw?: string } | { ok: false; failure: Failure; replay?: Replay });
 
 /** A stage's core for one record: total (it never throws; a failure is a value). */
 export type StageFn<I, O> = (record: I, ctx: StageContext) => Promise<Outcome<O>>;

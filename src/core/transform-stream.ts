@@ -55,7 +55,9 @@ export async function* runTransform<I, O>(
         runtime.reject(failure, item, { record: item.record });
       } else if (outcome.ok) {
         stats.out++;
-        yield { record: outcome.record as O & JsonObject, source: item.source, line: item.line };
+        // The very object it was given: the record is unchanged, and so are the bytes it was read as.
+        const raw = outcome.record === item.record ? item.raw : undefined;
+        yield { record: outcome.record as O & JsonObject, source: item.source, line: item.line, ...(raw === undefined ? {} : { raw }) };
       }
     }
   } finally {

@@ -25,9 +25,9 @@ export interface CanonicalRequest {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, v: unknown) => {
     if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(v as Record<string, unknown>).sort()) sorted[key] = (v as Record<string, unknown>)[key];
-    return sorted;
+    // Built with fromEntries (which defines keys), not by assignment: a `__proto__` key would be lost.
+    const object = v as Record<string, unknown>;
+    return Object.fromEntries(Object.keys(object).sort().map((key) => [key, object[key]]));
   });
 }
 

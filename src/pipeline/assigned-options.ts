@@ -47,8 +47,8 @@ export function parseAssigned<O>(
   assigned: ReadonlyMap<string, Assigned>,
   fallback: { file: string; line: number; table: string },
 ): { ok: true; options: O } | { ok: false; problems: SettingProblem[] } {
-  const values: Record<string, unknown> = {};
-  for (const [key, { value }] of assigned) values[key] = value;
+  // Defined, not assigned: a key named `__proto__` must reach the schema (which names it), not become a prototype.
+  const values = Object.fromEntries([...assigned].map(([key, { value }]) => [key, value]));
   const parsed = schema.safeParse(values, { reportInput: true });
   if (parsed.success) return { ok: true, options: parsed.data };
   const problems = parsed.error.issues.map((issue): SettingProblem => {

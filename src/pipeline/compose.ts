@@ -9,6 +9,7 @@ import { sinkStream } from '../core/sink-stream.js';
 import { sourceStream } from '../core/source-stream.js';
 import type { CommonOptions } from './common-options.js';
 import { assertReadable, jsonlInput, jsonlOutput } from './jsonl-io.js';
+import { assertInputOutside, assertOutputsAreNotInput } from './same-file.js';
 
 /** One stage of a chain, with its options parsed by its own schema. */
 export interface ChainStage {
@@ -58,7 +59,7 @@ export async function composeStages(plan: ChainPlan, session: Session, stageLog:
     if (spec.kind === 'transform') middle.set(index, transformStream(await spec.create(options, runtimes[index]!), runtimes[index]!));
   }
   const items = first.spec.kind === 'source' ? await first.spec.create(first.options, runtimes[0]!) : undefined;
-  const tail: Writable = last.spec.kind === 'sink' ? sinkStream(await last.spec.create(last.options, runtimes.at(-1)!), runtimes.at(-1)!) : jsonlOutput(common);
+  const tail: Writable = last.spec.kind === 'sink' ? sinkStream(await last.spec.create(last.options, runtimes.at(-1)!), runtimes.at(-1)!) : jsonlOutput(common, () => (session.readerGone = true));
   const head: Readable = items === undefined ? jsonlInput(common, runtimes[0]!) : sourceStream(items, runtimes[0]!);
   return {
     streams: [head, ...middle.values(), tail],
@@ -73,5 +74,10 @@ export async function composeStages(plan: ChainPlan, session: Session, stageLog:
     if (last!.spec.kind === 'sink' && common.output !== undefined) {
       throw new TdError(`--output: ${where} ends with [${last!.spec.name}], which writes its own files; drop --output (or output in [run])`, EXIT.usage, 'usage');
     }
+    // Before any output is opened for writing (the errors file is open, for appending, and still empty).
+    if (first!.spec.kind === 'source') return;
+    assertOutputsAreNotInput({ input: common.input, output: common.output, errors: common.errors, writesStdout: last!.spec.kind !== 'sink' });
+    const dir = last!.spec.kind === 'sink' ? last!.spec.outputDir?.(last!.options) : undefined;
+    if (dir !== undefined) assertInputOutside(common.input, dir.path, dir.flag);
   }
 }

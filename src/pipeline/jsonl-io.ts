@@ -25,7 +25,7 @@ export function jsonlInput(common: CommonOptions, runtime: StageRuntime): Readab
   return createJsonlSource({ runtime, maxLineBytes: common.maxLineBytes, ...(common.input === undefined ? {} : { path: common.input }) });
 }
 
-/** JSONL records to `--output` or standard output. */
-export function jsonlOutput(common: CommonOptions): Writable {
-  return createJsonlSink(common.output === undefined ? {} : { path: common.output });
+/** JSONL records to `--output` or standard output; `onReaderGone` when the reader of the output went away (EPIPE). */
+export function jsonlOutput(common: CommonOptions, onReaderGone?: () => void): Writable {
+  return createJsonlSink({ ...(common.output === undefined ? {} : { path: common.output }), ...(onReaderGone === undefined ? {} : { onReaderGone }) });
 }

@@ -2,7 +2,7 @@ import { createWriteStream, openSync } from 'node:fs';
 import { Writable } from 'node:stream';
 import { BlockWriter } from '../core/block-writer.js';
 import { EXIT } from '../core/exit-codes.js';
-import { fileError } from '../core/file-error.js';
+import { fileError, writeFailure } from '../core/file-error.js';
 import type { Item } from '../core/session.js';
 
 export interface JsonlSinkOptions {
@@ -10,6 +10,8 @@ export interface JsonlSinkOptions {
   path?: string;
   /** Called once per record written (progress, counting). */
   onWritten?: (count: number) => void;
+  /** Called when the reader went away (EPIPE), before the run is torn down. */
+  onReaderGone?: () => void;
 }
 
 /**
@@ -20,7 +22,7 @@ export interface JsonlSinkOptions {
 export function createJsonlSink(options: JsonlSinkOptions = {}): Writable {
   const path = options.path === '-' ? undefined : options.path;
   const destination = path === undefined ? process.stdout : createWriteStream(path, { fd: openOutput(path), highWaterMark: 1 << 20 });
-  return createJsonlWriter(destination, { ...options, end: path !== undefined });
+  return createJsonlWriter(destination, { ...options, end: path !== undefined, name: path ?? '<stdout>' });
 }
 
 /**
@@ -39,6 +41,9 @@ export interface JsonlWriterOptions {
   /** End the destination when this stream finishes (not for stdout). @default true */
   end?: boolean;
   onWritten?: (count: number) => void;
+  onReaderGone?: () => void;
+  /** The destination's name for messages (a path, `<stdout>`): a write that fails ends the run with `cannot write output NAME: ...`. */
+  name?: string;
 }
 
 /**
@@ -89,11 +94,11 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     objectMode: true,
     highWaterMark: 64,
     write(item: Item, _encoding, callback) {
-      writer.add(JSON.stringify(item.record) + '\n');
+      writer.add(lineOf(item));
       added(1, callback);
     },
     writev(chunks, callback) {
-      for (const { chunk } of chunks) writer.add(JSON.stringify((chunk as Item).record) + '\n');
+      for (const { chunk } of chunks) writer.add(lineOf(chunk as Item));
       added(chunks.length, callback);
     },
     final(callback) {
@@ -117,7 +122,10 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     },
   });
 
-  destination.on('error', (error: Error) => {
+  destination.on('error', (cause: Error) => {
+    // The reader going away (EPIPE) stays what it is: the run ends quietly. Any other error names the output.
+    if (isBrokenPipe(cause)) options.onReaderGone?.();
+    const error = isBrokenPipe(cause) || options.name === undefined ? cause : writeFailure('cannot write output', options.name, cause, EXIT.ioError);
     failed = error;
     const waiting = waitingDrain;
     waitingDrain = undefined;
@@ -125,4 +133,13 @@ export function createJsonlWriter(destination: NodeJS.WritableStream, options: J
     else sink.destroy(error);
   });
   return sink;
+}
+
+/** A record unchanged since it was read goes out as the bytes it was read as; any other is serialised. */
+function lineOf(item: Item): string {
+  return (item.raw ?? JSON.stringify(item.record)) + '\n';
+}
+
+function isBrokenPipe(error: unknown): boolean {
+  return (error as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
 }

@@ -2,6 +2,7 @@ import { isUtf8 } from 'node:buffer';
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { boundedRaw } from '../core/errors-sink.js';
+import { MAX_JSON_DEPTH, valueNestsDeeperThan } from '../core/json-depth.js';
 import { parseJsonObject } from '../core/json-line.js';
 import { DEFAULT_MAX_LINE_BYTES, LineFramer, type LineFrame } from '../core/line-framer.js';
 import { NextOrStop } from '../core/next-or-stop.js';
@@ -10,6 +11,8 @@ import { stageInput } from '../core/source-stream.js';
 import type { Sourced } from '../core/stage.js';
 
 export { DEFAULT_MAX_LINE_BYTES };
+/** A line of JSON whitespace only (its `\n` already cut): skipped, but counted. */
+const JSON_BLANK = /^[ \t\r]*$/;
 /** Name used for standard input in messages. */
 export const STDIN_NAME = '<stdin>';
 
@@ -25,7 +28,8 @@ export interface JsonlDecodeOptions {
 /**
  * Decodes JSONL from a byte stream, a chunk at a time, through the line framer (which counts lines:
  * no library reports them). Yields each record, and each bad line as a failure (kind invalid) with
- * its raw text, both with `FILE:LINE`; decoding goes on after a bad line. Blank lines are skipped; CRLF
+ * its raw text, both with `FILE:LINE`; decoding goes on after a bad line. Blank lines (JSON whitespace
+ * only: space, tab, CR) are skipped; CRLF
  * and a UTF-8 byte-order mark are accepted; a last line without a newline is parsed; `null` and
  * non-object values are bad lines.
  */
@@ -84,8 +88,16 @@ export function decodeFrame(frame: LineFrame, name: string, maxLineBytes: number
   const text = bytes.toString('utf8', frame.start, frame.end);
   if (text === '') return undefined;
   const parsed = parseJsonObject(text);
-  if (parsed.ok) return { ok: true, record: parsed.value, source: name, line };
-  if (parsed.reason === 'invalid-json' && text.trim() === '') return undefined;
+  // JSON.parse takes any depth, but writing such a record (JSONL, the errors file, td report) would
+  // overflow the stack. Its errors entry keeps the raw line instead, which is flat text.
+  if (parsed.ok && valueNestsDeeperThan(parsed.value)) {
+    const message = `the record nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`;
+    return { ok: false, failure: { kind: 'invalid', reason: 'too-deep', message }, source: name, line, replay: boundedRaw(text, frame.length) };
+  }
+  if (parsed.ok) return { ok: true, record: parsed.value, source: name, line, raw: text };
+  // Only JSON's own whitespace makes a blank line: String.prototype.trim would also drop U+00A0, U+2028,
+  // U+3000 or a byte-order mark past line 1, which JSON does not allow, silently.
+  if (parsed.reason === 'invalid-json' && JSON_BLANK.test(text)) return undefined;
   return { ok: false, failure: { kind: 'invalid', reason: parsed.reason, message: parsed.message }, source: name, line, replay: boundedRaw(text, frame.length) };
 }
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readExcludeList } from '../../src/core/exclude-list.js';
-import { fileError } from '../../src/core/file-error.js';
+import { fileError, writeFailure } from '../../src/core/file-error.js';
 import { TdError } from '../../src/core/td-error.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'td-file-error-'));
@@ -41,5 +41,13 @@ describe('fileError', () => {
 describe('readExcludeList', () => {
   it('names a directory given as --exclude in words, not as a raw errno code (exit 66)', () => {
     expect(thrown(() => readExcludeList(tmp))).toMatchObject({ message: `--exclude: cannot read ${tmp}: is a directory`, exitCode: 66 });
+  });
+});
+
+describe('writeFailure', () => {
+  it('is exit 74 for a full or failing disk, and the given code otherwise', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+    expect(writeFailure('cannot write output', '<stdout>', full)).toMatchObject({ message: 'cannot write output <stdout>: no space left on device', exitCode: 74, code: 'io-error' });
+    expect(writeFailure('cannot write', 'DIR', Object.assign(new Error('x'), { code: 'EACCES' }))).toMatchObject({ message: 'cannot write DIR: permission denied', exitCode: 73 });
   });
 });

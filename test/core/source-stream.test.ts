@@ -32,6 +32,16 @@ describe('runSource', () => {
     expect(runtime.stats.summary()).toMatch(/^in 4, out 2, failed 2 \(no-pr 1, duplicate-id 1\), /);
   });
 
+  it('rejects a record nested deeper than the limit as too-deep, keeping no record in the errors file, and goes on', async () => {
+    const { runtime, errors } = testSession({ stage: 'import' });
+    let deep: unknown = [];
+    for (let i = 0; i < 5000; i++) deep = [deep];
+    const out = await collectAll(runSource(sourceOf([good(1, 'a'), { ok: true, record: { id: 'b', x: deep }, source: 'seed', line: 2 }, good(3, 'c')]), runtime));
+    expect(out.map((item) => item.record.id)).toEqual(['a', 'c']);
+    expect(errors).toEqual([expect.objectContaining({ reason: 'too-deep', kind: 'invalid', line: 2, error: 'the record nests arrays and objects deeper than 1000 levels (not kept in the errors file)' })]);
+    expect(errors[0]).not.toHaveProperty('record');
+  });
+
   it('hands the source the stop signal and an abort signal', async () => {
     const { runtime, stop } = testSession({ stage: 'sample' });
     const counting: SourceStage<Rec> = {

@@ -36,6 +36,12 @@ describe('cache key', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: 3 } })).toBe('{"a":{"c":3,"d":[2,{"e":0,"f":1}]},"b":1}');
   });
 
+  test('keeps a key named __proto__ as a key, so it is part of the key', () => {
+    const odd = JSON.parse('{"__proto__":{"temperature":2},"max_tokens":10}') as Record<string, unknown>;
+    expect(canonicalJson(odd)).toBe('{"__proto__":{"temperature":2},"max_tokens":10}');
+    expect(cacheKey({ ...base, params: odd })).not.toBe(cacheKey({ ...base, params: { max_tokens: 10 } }));
+  });
+
   test('is versioned', () => {
     expect(cacheKey(base)).toMatch(/^td-llm-cache\/1:[0-9a-f]{64}$/);
   });

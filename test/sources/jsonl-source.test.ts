@@ -47,6 +47,13 @@ describe('decodeJsonl', () => {
     expect(errors).toEqual([]);
   });
 
+  it('skips only lines of JSON whitespace: other Unicode spaces make an invalid-json line with its number', async () => {
+    const odd = ['\uFEFF', '\u00A0', '\u2028', '\u3000', ' \u00A0\t'];
+    const { items, errors } = await decode(`{"a":1}\n \t\r\n${odd.join('\n')}\n{"a":2}\n`);
+    expect(items.map((i) => i.line)).toEqual([1, 8]);
+    expect(errors.map((e) => [e.line, e.reason, e.raw])).toEqual(odd.map((text, i) => [i + 3, 'invalid-json', text]));
+  });
+
   it('accepts CRLF line ends and a UTF-8 byte-order mark', async () => {
     const { items, errors } = await decode('\uFEFF{"a":"é"}\r\n{"a":2}\r\nnope\r\n');
     expect(items.map((i) => [i.line, i.record])).toEqual([

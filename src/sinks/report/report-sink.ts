@@ -1,9 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ScoredRecordSchema, type ScoredRecord } from '../../contract/scored.js';
-import { withoutVolatile } from '../../contract/meta.js';
 import { EXIT } from '../../core/exit-codes.js';
-import { fileError, fileErrorReason } from '../../core/file-error.js';
+import { fileErrorReason, writeFailure } from '../../core/file-error.js';
 import type { StageRuntime } from '../../core/session.js';
 import type { SinkStage } from '../../core/stage.js';
 import { TdError } from '../../core/td-error.js';
@@ -13,7 +12,7 @@ import { reviewLogText, ReviewMarks } from './marks.js';
 import type { ReportOptions } from './options.js';
 import { stageOutputDir } from './output-dir.js';
 import { writeParquetExports } from './parquet.js';
-import { stringifyWith } from './record-line.js';
+import { bucketLine } from './record-line.js';
 import { buildReportModel, type Funnel } from './report-model.js';
 import { bucketOf, ReportStats, turnRow, type TurnOutcome } from './report-stats.js';
 import { renderHtml } from './render-html.js';
@@ -35,7 +34,7 @@ export interface ReportResult {
 function asWriteError(dir: string, error: unknown): unknown {
   const code = (error as NodeJS.ErrnoException | undefined)?.code;
   if (error instanceof TdError || typeof code !== 'string') return error;
-  return fileError('cannot write', dir, error, EXIT.cantCreate);
+  return writeFailure('cannot write', dir, error);
 }
 
 /**
@@ -69,14 +68,13 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
   let longestExport = 0;
   let settled = false;
 
-  /** `record` is the original object, not zod's copy: unknown fields and key order stay as they were. */
-  const sortRecord = (record: ScoredRecord): void => {
+  /** `record` is the original object, not zod's copy; `raw` the line it was read from, when unchanged since (bucket files keep its bytes). */
+  const sortRecord = (record: ScoredRecord, raw: string | undefined): void => {
     const scored: TurnOutcome = record.score === null ? 'parse-fail' : bucketOf(record.score, options);
     const outcome = review ? review.route(record.id, scored) : scored;
-    const clean = withoutVolatile(record);
     if (outcome === 'final') {
       const history = JSON.stringify(record.messages);
-      files.add('final', redactor.applyKnown(stringifyWith(clean, { messages: history })) + '\n');
+      files.add('final', redactor.applyKnown(bucketLine(record, raw, { messages: history })) + '\n');
       const sft = redactor.applyKnown(sftLine(record, history));
       files.add('sft', sft);
       stats.counts.sft++;
@@ -88,7 +86,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       longestExport = Math.max(longestExport, sft.length * 3, (dpo?.length ?? 0) * 3);
     } else {
       // Every valid record is written to one bucket file (parse-fail.jsonl too), so the summary balances: in = out + failed.
-      files.add(outcome, redactor.applyKnown(JSON.stringify(clean)) + '\n');
+      files.add(outcome, redactor.applyKnown(bucketLine(record, raw)) + '\n');
     }
     const row = turnRow(record, outcome, review?.markOf(record.id));
     stats.observe(record, row);
@@ -139,7 +137,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
       try {
         for await (const record of records) {
           if (settled) continue;
-          sortRecord(record);
+          sortRecord(record, ctx.rawLine?.(record));
           await files.flush();
         }
         // At the end of input: write the report and swap DIR in, or leave DIR as it was after an interruption.

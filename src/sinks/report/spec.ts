@@ -8,5 +8,6 @@ export const reportSpec: SinkSpec<ReportOptions> = {
   summary: 'sort scored turns into final/refined/defeat, decide the gate, write report.md/.html and SFT/DPO exports into --out DIR',
   options: ReportOptionsSchema,
   flags: REPORT_FLAGS,
+  outputDir: (options) => ({ path: options.out, flag: '--out' }),
   create: (options, runtime) => createReportSink(options, runtime),
 };
