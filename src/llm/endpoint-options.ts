@@ -77,6 +77,12 @@ export const endpointOptionShape = {
   cacheSalt: text().optional(),
   /** Price table (JSON or TOML): `{ "<model>": { prompt: USD per 1M tokens, completion: USD per 1M tokens } }`. */
   prices: text().optional(),
+  /**
+   * USD the process may spend on model calls, priced from `prices` (every model in use needs a price).
+   * Once spent, no new call starts and the records not done fail `budget` (transient, exit 75). Shared
+   * by every stage of a process. @default unlimited
+   */
+  maxCost: decimal(0).optional(),
 };
 
 export const EndpointOptionsSchema = z.object(endpointOptionShape);
@@ -96,7 +102,8 @@ export const ENDPOINT_FLAGS: readonly FlagSpec[] = [
   { key: 'cache', flags: '--cache <dir>', description: 'request cache directory', defaultText: '$XDG_CACHE_HOME/td/llm' },
   { key: 'cache', flags: '--no-cache', description: 'neither read nor write the request cache' },
   { key: 'cacheSalt', flags: '--cache-salt <text>', description: 'mixed into every cache key (a new salt asks everything again)' },
-  { key: 'prices', flags: '--prices <file>', description: 'price table, JSON or TOML: {"<model>": {"prompt": USD/1M tokens, "completion": USD/1M tokens}}' },
+  { key: 'prices', flags: '--prices <file>', description: 'price table, JSON or TOML: {"<model>": {"prompt": USD/1M tokens, "completion": USD/1M tokens, "cached_prompt"?: USD/1M tokens}}' },
+  { key: 'maxCost', flags: '--max-cost <usd>', description: 'stop starting model calls once the process has spent this much (priced by --prices; records not done fail as budget, exit 75)' },
 ];
 
 /** Options of the model a stage calls, shared by king and challenge (the judge has its own per judge). */

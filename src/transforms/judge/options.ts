@@ -3,6 +3,7 @@ import { decimal, flag, integer } from '../../core/option-types.js';
 import type { FlagSpec } from '../../core/stage-spec.js';
 import { DEFAULT_MODEL, ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
 import { canonicalModelName } from '../chat-models.js';
+import { PANEL_MODES } from './panel.js';
 
 /**
  * The default panel: one judge each from the DeepSeek, Qwen3-Thinking and Kimi families, under the ids
@@ -76,7 +77,8 @@ export function judgeList() {
     });
 }
 
-export const JudgeOptionsSchema = z.object({
+export const JudgeOptionsSchema = z
+  .object({
   ...endpointOptionShape,
   /** The judge panel. @default DeepSeek-V3.2, Qwen3-235B-A22B-Thinking-2507 and Kimi-K2.6 on Chutes */
   judges: judgeList().default(DEFAULT_JUDGES.map((model) => ({ model }))),
@@ -100,7 +102,20 @@ export const JudgeOptionsSchema = z.object({
   bootstrap: integer(1, 1_000_000).default(1000),
   /** Characters of the conversation shown to the judges at most (system prompt and task included). @default 48000 */
   historyChars: integer(4000).default(48_000),
-});
+  /** How much of the panel a turn asks: `adaptive` stops once the bucket is settled, `confident` once it is likely enough, `full` asks all. @default adaptive */
+  panel: z.enum(PANEL_MODES, { error: `expected one of ${PANEL_MODES.join('|')}` }).default('adaptive'),
+  /** `--panel confident` stops once the chance that the full panel puts the turn in another bucket is below 1 - this. @default 0.98 */
+  agreement: decimal(0.5, 1).default(0.98),
+  /** The bucket thresholds the panel stops on: td report's `--final-min` (set them alike). @default 80 */
+  finalMin: decimal(0, 100).default(80),
+  /** The bucket thresholds the panel stops on: td report's `--defeat-min` (set them alike). @default 66 */
+  defeatMin: decimal(0, 100).default(66),
+})
+  .superRefine((options, ctx) => {
+    if (options.finalMin < options.defeatMin) {
+      ctx.addIssue({ code: 'custom', path: ['finalMin'], input: options.finalMin, message: `expected a score of at least --defeat-min (${options.defeatMin})` });
+    }
+  });
 export type JudgeOptions = z.infer<typeof JudgeOptionsSchema>;
 
 export const JUDGE_FLAGS: readonly FlagSpec[] = [
@@ -121,5 +136,14 @@ export const JUDGE_FLAGS: readonly FlagSpec[] = [
   { key: 'abstainOnFailure', flags: '--abstain-on-failure', description: 'count calls that failed after every retry as abstentions instead of failing the record (transient)' },
   { key: 'bootstrap', flags: '--bootstrap <n>', description: 'bootstrap resamples for the per-turn lower bound', defaultText: '1000' },
   { key: 'historyChars', flags: '--history-chars <n>', description: 'characters of the conversation shown to the judges at most', defaultText: '48000' },
+  {
+    key: 'panel',
+    flags: '--panel <mode>',
+    description: 'adaptive: stop asking once no verdict left could change the bucket; confident: also once the bucket is likely enough (--agreement); full: every judge in both orders',
+    defaultText: 'adaptive',
+  },
+  { key: 'agreement', flags: '--agreement <p>', description: "--panel confident: stop once the full panel's bucket would differ with a chance below 1 - p", defaultText: '0.98' },
+  { key: 'finalMin', flags: '--final-min <score>', description: "the final bucket's lowest score the panel stops on (td report's --final-min)", defaultText: '80' },
+  { key: 'defeatMin', flags: '--defeat-min <score>', description: "the refined bucket's lowest score the panel stops on (td report's --defeat-min)", defaultText: '66' },
   ...ENDPOINT_FLAGS,
 ];
