@@ -41,7 +41,7 @@ interface EndpointShared {
 
 /**
  * The endpoint of a stage's options as a chat model: one HTTP attempt per call (`endpointModel`),
- * wrapped, inside out, in the refused-key latch, the retry loop with the endpoint's limiter, the request
+ * wrapped, inside out, in the refused-key latch, the cost budget (`--max-cost`), the retry loop with the endpoint's limiter, the request
  * cache, single flight and the stage's accounting. Resolves the endpoint first (a missing key is a
  * one-line TdError, exit 78, before any input is read). The client, limiter, calls in flight and latch
  * are shared per endpoint + key by every stage of the session, the cache per directory.
@@ -90,9 +90,9 @@ export function openEndpointModel(runtime: StageRuntime, options: EndpointOption
   const keyOf = requestKeys(options.cacheSalt);
   let model: ChatModel = endpointModel({ client: shared.client, timeoutMs: options.timeout * 1000, maxReplyBytes: options.maxReplyBytes, stats, redactor });
   model = withRefusedKeyLatch(model, shared.refused, { log, apiKeyEnv: endpoint.apiKeyEnv });
-  model = withRetries(model, { limiter: shared.limiter, retries: options.retries, maxWaitMs: options.maxRetryWait * 1000, stats, log, redactor, capNotice: shared.capNotice });
   const budget = processBudget(runtime, options);
   if (budget !== undefined) model = withBudget(model, { budget, prices: prices!, stats });
+  model = withRetries(model, { limiter: shared.limiter, retries: options.retries, maxWaitMs: options.maxRetryWait * 1000, stats, log, redactor, capNotice: shared.capNotice });
   if (cache) model = withCache(model, cache, keyOf, (text) => redactor.applyKnown(text));
   model = withSingleFlight(model, { flights: shared.flights, keyOf, sessionSignal: runtime.signal, signals: shared.signals, redactor });
   model = withAccounting(model, { stats, prices });

@@ -164,8 +164,8 @@ describe('confident panel', () => {
       }
       expect(total).toBeCloseTo(1, 12);
     }
-    const a = priorCount(0.76);
-    expect((a + 1) / (4 * a + 1)).toBeCloseTo(0.76, 12);
+    const a = priorCount(0.85);
+    expect((a + 1) / (2 * a + 1)).toBeCloseTo(0.85, 12);
     // A king-first loss may be position bias, a challenger-first one not: after two losses the full panel
     // is very likely a defeat; after two wins, a later king-first verdict biased to the king can still spoil a final.
     expect(otherBucketChance(asked(['loss', 'loss']), 6, 'defeat', RULES[0]!)).toBeLessThan(0.02);

@@ -92,24 +92,25 @@ export function fullScoreBounds(tally: Tally, remaining: number, rule: BucketRul
  * loss for the challenger when the king is shown first and a win when the challenger is.
  */
 export const ASSUMED_POSITION_BIAS = 0.2;
-
+/** The share of the other verdicts the model assumes to be ties, whatever the turn. */
+export const ASSUMED_TIE_RATE = 0.05;
+/** The share of verdicts the model assumes to be abstentions (a reply with no verdict). */
+export const ASSUMED_ABSTAIN_RATE = 0.02;
 /**
- * The pairwise agreement the model assumes between two verdicts of a turn that are not position-biased:
- * two LLM judges agree on about 76% of pairwise verdicts (arXiv 2606.13685).
+ * The pairwise agreement the model assumes between two decisive verdicts of a turn that are not
+ * position-biased. Two LLM judges agree on about 76% of all their pairwise verdicts (arXiv 2606.13685);
+ * position bias and ties account for much of the rest, so two decisive unbiased verdicts agree more.
  */
-export const ASSUMED_AGREEMENT = 0.76;
+export const ASSUMED_AGREEMENT = 0.85;
 
 /**
- * The Dirichlet prior's pseudo-count per outcome (win, tie, loss, abstention), chosen so that two fresh
- * verdicts of a turn agree with probability `agreement` a priori: for a symmetric Dirichlet(a) over 4
- * outcomes that probability is (a + 1) / (4a + 1), so a = (1 - A) / (4A - 1).
+ * The Beta(a, a) prior of a turn's challenger-win probability q, chosen so that two decisive unbiased
+ * verdicts of a fresh turn agree with probability `agreement`: E[q^2 + (1-q)^2] = (a + 1) / (2a + 1), so
+ * a = (1 - A) / (2A - 1).
  */
 export function priorCount(agreement = ASSUMED_AGREEMENT): number {
-  return (1 - agreement) / (4 * agreement - 1);
+  return (1 - agreement) / (2 * agreement - 1);
 }
-
-/** Observed outcome counts of a turn, in VERDICT_OUTCOMES order. */
-export type OutcomeCounts = readonly [number, number, number, number];
 
 /** A verdict asked so far, as the model reads it: its outcome and the order it was asked in. */
 export interface AskedVerdict {
@@ -122,6 +123,16 @@ export function orderAt(index: number): Order {
   return index % 2 === 0 ? 'king-first' : 'challenger-first';
 }
 
+/** The assumptions of the stopping model (docs/judge.md); the defaults are the ASSUMED_* constants. */
+export interface PanelModel {
+  bias: number;
+  tie: number;
+  abstain: number;
+  agreement: number;
+}
+
+const DEFAULT_MODEL: PanelModel = { bias: ASSUMED_POSITION_BIAS, tie: ASSUMED_TIE_RATE, abstain: ASSUMED_ABSTAIN_RATE, agreement: ASSUMED_AGREEMENT };
+
 const rising = (x: number, n: number): number => {
   let product = 1;
   for (let i = 0; i < n; i++) product *= x + i;
@@ -129,69 +140,75 @@ const rising = (x: number, n: number): number => {
 };
 const factorial = (n: number): number => rising(1, n);
 const choose = (n: number, k: number): number => factorial(n) / (factorial(k) * factorial(n - k));
-const binomial = (n: number, k: number, p: number): number => choose(n, k) * p ** k * (1 - p) ** (n - k);
+
+/** Every split of `n` verdicts into abstained, biased, tie and decisive, with its multinomial probability. */
+function* splits(n: number, model: PanelModel): Generator<{ abstained: number; biased: number; ties: number; decisive: number; probability: number }> {
+  const p = [model.abstain, (1 - model.abstain) * model.bias, (1 - model.abstain) * (1 - model.bias) * model.tie, (1 - model.abstain) * (1 - model.bias) * (1 - model.tie)];
+  for (let ab = 0; ab <= n; ab++) {
+    for (let bi = 0; bi <= n - ab; bi++) {
+      for (let ti = 0; ti <= n - ab - bi; ti++) {
+        const de = n - ab - bi - ti;
+        const probability = (factorial(n) / (factorial(ab) * factorial(bi) * factorial(ti) * factorial(de))) * p[0]! ** ab * p[1]! ** bi * p[2]! ** ti * p[3]! ** de;
+        yield { abstained: ab, biased: bi, ties: ti, decisive: de, probability };
+      }
+    }
+  }
+}
 
 /**
  * Every way the verdicts not yet asked (positions `asked.length` to `of - 1` of the panel) can complete
- * the turn, as the full panel's tally with its posterior predictive probability. The model: each verdict
- * is position-biased with probability `bias` (a loss when the king is shown first, a win when the
- * challenger is); otherwise it is a draw from the turn's own outcome distribution over win, tie, loss and
- * abstention, which has a symmetric Dirichlet prior set by the assumed agreement ({@link priorCount}). The
- * posterior is a mixture over which of the verdicts seen were biased (only a king-first loss or a
- * challenger-first win can be); each component is a Dirichlet, and the unbiased verdicts to come are a
- * Dirichlet-multinomial draw from it.
+ * the turn, as the full panel's tally with its posterior predictive probability. The model: a verdict is
+ * an abstention (rate `abstain`), else position-biased (rate `bias`: a loss when the king is shown first,
+ * a win when the challenger is), else a tie (rate `tie`), else decisive: a win with the turn's own
+ * probability q, which has a Beta(a, a) prior set by the assumed agreement ({@link priorCount}). Only the
+ * decisive verdicts tell about q; a king-first loss or a challenger-first win may be bias, so the
+ * posterior is a mixture over how many of those were, each component a Beta, and the decisive verdicts to
+ * come a Beta-binomial draw from it.
  */
-export function* completions(asked: readonly AskedVerdict[], of: number, model: { bias?: number; prior?: number } = {}): Generator<{ tally: Tally; probability: number }> {
-  const bias = model.bias ?? ASSUMED_POSITION_BIAS;
-  const a = model.prior ?? priorCount();
-  const counts = [0, 0, 0, 0];
+export function* completions(asked: readonly AskedVerdict[], of: number, model: PanelModel = DEFAULT_MODEL): Generator<{ tally: Tally; probability: number }> {
+  const a = priorCount(model.agreement);
+  let tally = EMPTY_TALLY;
+  let wins = 0;
+  let losses = 0;
   let eligibleWins = 0;
   let eligibleLosses = 0;
-  let tally = EMPTY_TALLY;
   for (const { outcome, order } of asked) {
-    counts[VERDICT_OUTCOMES.indexOf(outcome)]!++;
     tally = addOutcome(tally, outcome);
-    if (outcome === 'win' && order === 'challenger-first') eligibleWins++;
-    if (outcome === 'loss' && order === 'king-first') eligibleLosses++;
+    if (outcome === 'win') {
+      wins++;
+      if (order === 'challenger-first') eligibleWins++;
+    } else if (outcome === 'loss') {
+      losses++;
+      if (order === 'king-first') eligibleLosses++;
+    }
   }
-  const components: Array<{ weight: number; alpha: number[] }> = [];
+  // Posterior components: bw of the challenger-first wins and bl of the king-first losses were bias.
+  const decisiveRate = (1 - model.bias) * (1 - model.tie);
+  const components: Array<{ weight: number; alpha: number; beta: number }> = [];
   let totalWeight = 0;
   for (let bw = 0; bw <= eligibleWins; bw++) {
     for (let bl = 0; bl <= eligibleLosses; bl++) {
-      const unbiased = [counts[0]! - bw, counts[1]!, counts[2]! - bl, counts[3]!];
-      const n = unbiased.reduce((x, y) => x + y, 0);
-      let weight = choose(eligibleWins, bw) * choose(eligibleLosses, bl) * bias ** (bw + bl) * (1 - bias) ** n;
-      for (const c of unbiased) weight *= rising(a, c);
-      weight /= rising(4 * a, n);
-      components.push({ weight, alpha: unbiased.map((c) => c + a) });
+      const [w, l] = [wins - bw, losses - bl];
+      const weight = choose(eligibleWins, bw) * choose(eligibleLosses, bl) * model.bias ** (bw + bl) * decisiveRate ** (w + l) * (rising(a, w) * rising(a, l)) / rising(2 * a, w + l);
+      components.push({ weight, alpha: a + w, beta: a + l });
       totalWeight += weight;
     }
   }
   let kingFirst = 0;
   let challengerFirst = 0;
   for (let i = asked.length; i < of; i++) orderAt(i) === 'king-first' ? kingFirst++ : challengerFirst++;
-  for (const { weight, alpha } of components) {
-    const component = weight / totalWeight;
-    const alphaTotal = alpha.reduce((x, y) => x + y, 0);
-    for (let x = 0; x <= kingFirst; x++) {
-      for (let y = 0; y <= challengerFirst; y++) {
-        const biased = component * binomial(kingFirst, x, bias) * binomial(challengerFirst, y, bias);
-        const base = addOutcome(addOutcome(tally, 'loss', x), 'win', y);
-        const m = kingFirst - x + challengerFirst - y;
-        const denominator = rising(alphaTotal, m);
-        for (let w = 0; w <= m; w++) {
-          for (let t = 0; t <= m - w; t++) {
-            for (let l = 0; l <= m - w - t; l++) {
-              const ab = m - w - t - l;
-              const draw = [w, t, l, ab];
-              let p = factorial(m) / denominator;
-              for (let i = 0; i < 4; i++) p *= rising(alpha[i]!, draw[i]!) / factorial(draw[i]!);
-              let full = base;
-              for (let i = 0; i < 4; i++) full = addOutcome(full, VERDICT_OUTCOMES[i]!, draw[i]!);
-              yield { tally: full, probability: biased * p };
-            }
-          }
-        }
+  for (const king of splits(kingFirst, model)) {
+    for (const challenger of splits(challengerFirst, model)) {
+      const shape = king.probability * challenger.probability;
+      let base = addOutcome(tally, 'abstain', king.abstained + challenger.abstained);
+      base = addOutcome(addOutcome(base, 'loss', king.biased), 'win', challenger.biased);
+      base = addOutcome(base, 'tie', king.ties + challenger.ties);
+      const decisive = king.decisive + challenger.decisive;
+      for (let w = 0; w <= decisive; w++) {
+        // Beta-binomial: C(d, w) B(alpha + w, beta + d - w) / B(alpha, beta), mixed over the components.
+        let p = 0;
+        for (const c of components) p += (c.weight / totalWeight) * choose(decisive, w) * (rising(c.alpha, w) * rising(c.beta, decisive - w)) / rising(c.alpha + c.beta, decisive);
+        yield { tally: addOutcome(addOutcome(base, 'win', w), 'loss', decisive - w), probability: shape * p };
       }
     }
   }
