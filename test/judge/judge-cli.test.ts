@@ -60,18 +60,20 @@ describe('td judge as a command', () => {
     const env = { CHUTES_API_KEY: 'test-key-123456' };
     const args = (budget: string) => ['judge', '--judges', 'deepseek', '--panel', 'full', '-c', '1', '--base-url', server!.url, '--cache', join(dir, 'cache'), '--prices', prices, '--max-cost', budget, '--errors', errors];
     const input = jsonl([duelRecord(0), duelRecord(1), duelRecord(2)]);
-    // $0.001 a call: the first two calls spend the $0.0015 budget, the rest never start.
-    const first = await runCli(args('0.0015'), { input, cwd: dir, env });
+    // $0.001 a call, one endpoint slot: the first call spends the $0.0005 budget, no other starts, and
+    // every record (each needs two calls) fails as budget.
+    const first = await runCli(args('0.0005'), { input, cwd: dir, env });
     expect(first.code).toBe(75);
-    expect(parseJsonl(first.stdout).map((r) => r.id)).toEqual(['r0']);
-    expect(parseJsonl(readFileSync(errors, 'utf8')).map((e) => `${e.id}:${e.kind}:${e.reason}`)).toEqual(['r1:transient:budget', 'r2:transient:budget']);
-    expect(first.stderr).toContain('(process: $0.0020 of the $0.00 budget)');
-    expect(server!.chatRequests()).toHaveLength(2);
+    expect(first.stdout).toBe('');
+    expect(parseJsonl(readFileSync(errors, 'utf8')).map((e) => `${e.id}:${e.kind}:${e.reason}`)).toEqual(['r0:transient:budget', 'r1:transient:budget', 'r2:transient:budget']);
+    expect(first.stderr).toContain('(process: $0.0010 of the $0.00 budget)');
+    expect(server!.chatRequests()).toHaveLength(1);
     server!.reset();
+    // A larger budget resumes: the call the first run paid for comes from the cache.
     const second = await runCli(args('1'), { input, cwd: dir, env });
     expect(second.code).toBe(0);
     expect(parseJsonl(second.stdout).map((r) => r.id)).toEqual(['r0', 'r1', 'r2']);
-    expect(server!.chatRequests()).toHaveLength(4);
+    expect(server!.chatRequests()).toHaveLength(5);
 
     const unpriced = await runCli(['judge', '--judges', 'deepseek,qwen', '--base-url', server!.url, '--prices', prices, '--max-cost', '1'], { input, cwd: dir, env });
     expect(unpriced.code).toBe(78);
