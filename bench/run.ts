@@ -11,6 +11,7 @@ import { llmBench } from './llm.js';
 import { runPipelineBench } from './run-pipeline.js';
 import { reportBench } from './report.js';
 import { viewBench } from './view.js';
+import { panelBench } from './panel.js';
 
 /**
  * `npm run bench`: every benchmark, each a ratio against a baseline measured in the same run, printed
@@ -26,6 +27,7 @@ const BENCHES: Record<string, Bench> = {
   report: reportBench,
   run: runPipelineBench,
   view: viewBench,
+  panel: panelBench,
 };
 
 const scale = Number(process.env.BENCH_SCALE ?? '1');

@@ -6,7 +6,7 @@ import type { FlagSpec, StageSpec } from '../core/stage-spec.js';
 import { COMMON_FLAGS, INPUT_FLAGS, OUTPUT_FLAGS, PROCESS_FLAGS } from '../pipeline/common-options.js';
 import { STAGES } from '../pipeline/registry.js';
 import { forTerminal } from '../core/terminal-text.js';
-import { runPipelineCommand, SET_FLAG } from './run-command.js';
+import { MAX_COST_FLAG, runPipelineCommand, SET_FLAG } from './run-command.js';
 import { parseFlags, runStageCommand } from './run-stage.js';
 import { VIEW_FLAGS } from '../view/options.js';
 import { createLogger } from '../core/logger.js';
@@ -68,6 +68,7 @@ export function buildProgram(version: string): Command {
     .exitOverride();
   for (const flag of COMMON_FLAGS) addFlag(run, flag);
   run.addOption(new Option(SET_FLAG.flags, SET_FLAG.description).argParser((value: string, previous: string[] | undefined) => [...(previous ?? []), value]));
+  run.addOption(new Option(MAX_COST_FLAG.flags, MAX_COST_FLAG.description));
   run.action(async (file: string, values: Record<string, unknown>) => {
     await runAction('td run', (redactor) => runPipelineCommand(file, values, redactor));
   });

@@ -12,6 +12,8 @@ export const CallMetaSchema = z.looseObject({
   prompt_tokens: z.number().int().min(0),
   completion_tokens: z.number().int().min(0),
   reasoning_tokens: z.number().int().min(0).optional(),
+  /** Prompt tokens the provider served from its prefix cache (part of `prompt_tokens`), when it reports them. */
+  cached_prompt_tokens: z.number().int().min(0).optional(),
   /** From the price table, when one is configured. */
   cost_usd: z.number().min(0).optional(),
   /** Outcome of this attempt: `ok`, or why the reply was unusable (`format`, `length`, `empty`, ...). */
@@ -30,6 +32,7 @@ export const StageMetaSchema = z.looseObject({
   prompt_tokens: z.number().int().min(0),
   completion_tokens: z.number().int().min(0),
   reasoning_tokens: z.number().int().min(0).optional(),
+  cached_prompt_tokens: z.number().int().min(0).optional(),
   cost_usd: z.number().min(0).optional(),
 });
 export type StageMeta = z.infer<typeof StageMetaSchema>;

@@ -15,7 +15,12 @@ export const LLM_COUNTERS = {
   promptTokens: 'tokens.prompt',
   completionTokens: 'tokens.completion',
   reasoningTokens: 'tokens.reasoning',
+  /** Prompt tokens the provider served from its prefix cache. */
+  cachedPromptTokens: 'tokens.cached_prompt',
   costUsd: 'cost_usd',
+  /** `--max-cost`: the budget, and what the process has spent of it (shared by every stage), when one is set. */
+  budgetUsd: 'budget.max_usd',
+  budgetSpentUsd: 'budget.spent_usd',
   /** Transport retries, and the milliseconds spent waiting before them. */
   retries: 'retries',
   retryWaitMs: 'retry_wait_ms',
@@ -31,11 +36,13 @@ export function stageMeta(calls: readonly CallMeta[], extra: Record<string, unkn
   let prompt = 0;
   let completion = 0;
   let reasoning: number | undefined;
+  let cachedPrompt: number | undefined;
   let cost: number | undefined;
   for (const call of calls) {
     prompt += call.prompt_tokens;
     completion += call.completion_tokens;
     if (call.reasoning_tokens !== undefined) reasoning = (reasoning ?? 0) + call.reasoning_tokens;
+    if (call.cached_prompt_tokens !== undefined) cachedPrompt = (cachedPrompt ?? 0) + call.cached_prompt_tokens;
     if (call.cost_usd !== undefined) cost = roundUsd((cost ?? 0) + call.cost_usd);
   }
   return {
@@ -44,6 +51,7 @@ export function stageMeta(calls: readonly CallMeta[], extra: Record<string, unkn
     prompt_tokens: prompt,
     completion_tokens: completion,
     ...(reasoning === undefined ? {} : { reasoning_tokens: reasoning }),
+    ...(cachedPrompt === undefined ? {} : { cached_prompt_tokens: cachedPrompt }),
     ...(cost === undefined ? {} : { cost_usd: cost }),
   };
 }
@@ -63,8 +71,10 @@ export function llmTotalsLine(stats: StageStats): string {
   if (get(c.rateLimited) > 0) parts.push(`${int(get(c.rateLimited))} rate-limited (${int(get(c.slowdowns))} slow-downs)`);
   if (get(c.malformed) > 0) parts.push(`${int(get(c.malformed))} malformed`);
   const reasoning = get(c.reasoningTokens) > 0 ? ` (${int(get(c.reasoningTokens))} reasoning)` : '';
-  let line = `llm: ${parts.join(', ')}; tokens ${int(get(c.promptTokens))} prompt + ${int(get(c.completionTokens))} completion${reasoning}`;
+  const cachedPrompt = get(c.cachedPromptTokens) > 0 ? ` (${int(get(c.cachedPromptTokens))} cached by the provider)` : '';
+  let line = `llm: ${parts.join(', ')}; tokens ${int(get(c.promptTokens))} prompt${cachedPrompt} + ${int(get(c.completionTokens))} completion${reasoning}`;
   if (stats.counters.has(c.costUsd)) line += `; $${get(c.costUsd).toFixed(4)}`;
+  if (stats.counters.has(c.budgetUsd)) line += ` (process: $${get(c.budgetSpentUsd).toFixed(4)} of the $${get(c.budgetUsd).toFixed(2)} budget)`;
   return line;
 }
 
@@ -72,5 +82,6 @@ export function countSpend(stats: StageStats, meta: CallMeta): void {
   stats.add(LLM_COUNTERS.promptTokens, meta.prompt_tokens);
   stats.add(LLM_COUNTERS.completionTokens, meta.completion_tokens);
   if (meta.reasoning_tokens !== undefined) stats.add(LLM_COUNTERS.reasoningTokens, meta.reasoning_tokens);
+  if (meta.cached_prompt_tokens !== undefined) stats.add(LLM_COUNTERS.cachedPromptTokens, meta.cached_prompt_tokens);
   if (meta.cost_usd !== undefined) stats.add(LLM_COUNTERS.costUsd, meta.cost_usd);
 }

@@ -13,6 +13,7 @@ export function replyMeta(request: ChatRequest, reply: Reply, run: { latencyMs: 
     prompt_tokens: reply.usage.prompt_tokens,
     completion_tokens: reply.usage.completion_tokens,
     ...(reply.usage.reasoning_tokens === undefined ? {} : { reasoning_tokens: reply.usage.reasoning_tokens }),
+    ...(reply.usage.cached_prompt_tokens === undefined ? {} : { cached_prompt_tokens: reply.usage.cached_prompt_tokens }),
     ...(run.costUsd === undefined ? {} : { cost_usd: run.costUsd }),
     status: 'ok',
     cached: run.cached ?? false,

@@ -99,7 +99,17 @@ export const endpointOptionShape = {
   /** Price table (JSON or TOML): `{ "<model>": { prompt: USD per 1M tokens, completion: USD per 1M tokens } }`. */
   prices: option(text().optional(), {
     flags: '--prices <file>',
-    help: 'price table, JSON or TOML: {"<model>": {"prompt": USD/1M tokens, "completion": USD/1M tokens}}',
+    help: 'price table, JSON or TOML: {"<model>": {"prompt": USD/1M tokens, "completion": USD/1M tokens, "cached_prompt"?: USD/1M tokens}}',
+  }),
+  /**
+   * USD the process may spend on model calls, priced from `prices` (every model in use needs a price).
+   * Once spent, no new call starts and the records not done fail `budget` (transient, exit 75). Shared
+   * by every stage of a process; unlimited when unset.
+   */
+  maxCost: option(decimal(0).optional(), {
+    flags: '--max-cost <usd>',
+    help: 'stop starting model calls once the process has spent this much (priced by --prices; records not done fail as budget, exit 75)',
+    unset: 'unlimited',
   }),
 };
 

@@ -13,7 +13,10 @@ import { loadPriceTable } from './prices.js';
 import { RequestCache } from './request-cache.js';
 import { SignalFanOut } from './signal-fan-out.js';
 import { withAccounting } from './with-accounting.js';
+import { CostBudget, withBudget } from './with-budget.js';
 import { withCache } from './with-cache.js';
+import { EXIT } from '../core/exit-codes.js';
+import { TdError } from '../core/td-error.js';
 import { withRefusedKeyLatch, type RefusedKey } from './with-refused-key-latch.js';
 import { withRetries } from './with-retries.js';
 import { withSingleFlight, type Flights } from './with-single-flight.js';
@@ -38,7 +41,7 @@ interface EndpointShared {
 
 /**
  * The endpoint of a stage's options as a chat model: one HTTP attempt per call (`endpointModel`),
- * wrapped, inside out, in the refused-key latch, the retry loop with the endpoint's limiter, the request
+ * wrapped, inside out, in the refused-key latch, the cost budget (`--max-cost`), the retry loop with the endpoint's limiter, the request
  * cache, single flight and the stage's accounting. Resolves the endpoint first (a missing key is a
  * one-line TdError, exit 78, before any input is read). The client, limiter, calls in flight and latch
  * are shared per endpoint + key by every stage of the session, the cache per directory.
@@ -87,6 +90,8 @@ export function openEndpointModel(runtime: StageRuntime, options: EndpointOption
   const keyOf = requestKeys(options.cacheSalt);
   let model: ChatModel = endpointModel({ client: shared.client, timeoutMs: options.timeout * 1000, maxReplyBytes: options.maxReplyBytes, stats, redactor });
   model = withRefusedKeyLatch(model, shared.refused, { log, apiKeyEnv: endpoint.apiKeyEnv });
+  const budget = processBudget(runtime, options);
+  if (budget !== undefined) model = withBudget(model, { budget, prices: prices!, stats });
   model = withRetries(model, { limiter: shared.limiter, retries: options.retries, maxWaitMs: options.maxRetryWait * 1000, stats, log, redactor, capNotice: shared.capNotice });
   if (cache) model = withCache(model, cache, keyOf, (text) => redactor.applyKnown(text));
   model = withSingleFlight(model, { flights: shared.flights, keyOf, sessionSignal: runtime.signal, signals: shared.signals, redactor });
@@ -99,6 +104,32 @@ export function openEndpointModel(runtime: StageRuntime, options: EndpointOption
     totalsLine: () => outer.totalsLine(),
     complete: (request, callOptions) => outer.complete(request, callOptions),
   };
+}
+
+/**
+ * `--max-cost`: the process's one budget (the first stage that opens it sets the amount; a later stage
+ * asking for another is told which applies). Needs a price table: without one it is a configuration
+ * error (exit 78) before any input is read.
+ */
+function processBudget(runtime: StageRuntime, options: EndpointOptions): CostBudget | undefined {
+  if (options.maxCost === undefined) return undefined;
+  if (options.prices === undefined) throw new TdError('--max-cost needs --prices: a price table to price the calls with', EXIT.config, 'config');
+  const budget = runtime.session.memo('llm:budget', () => new CostBudget(options.maxCost!));
+  if (budget.maxUsd !== options.maxCost) runtime.log.warn(`the process's --max-cost is shared with an earlier stage: its budget ($${budget.maxUsd}) applies`);
+  return budget;
+}
+
+/**
+ * Refuses, before any input is read (exit 78), a `--max-cost` run whose price table has no price for a
+ * model it will ask: such calls could not be charged against the budget.
+ */
+export function requirePrices(runtime: StageRuntime, options: EndpointOptions, models: readonly string[]): void {
+  if (options.maxCost === undefined || options.prices === undefined) return;
+  const table = runtime.session.memo(`llm:prices:${options.prices}`, () => loadPriceTable(options.prices!));
+  const unpriced = models.filter((model) => table[model] === undefined);
+  if (unpriced.length > 0) {
+    throw new TdError(`--max-cost: ${options.prices} has no price for ${unpriced.map((m) => JSON.stringify(m)).join(', ')} (every model asked needs one to be charged against the budget)`, EXIT.config, 'config');
+  }
 }
 
 /** Calls `create` once and hands every caller the same promise. */

@@ -11,6 +11,8 @@ const PriceSchema = z.strictObject({
   prompt: z.number().min(0),
   /** USD per million completion tokens (reasoning tokens are part of them, as the API counts them). */
   completion: z.number().min(0),
+  /** USD per million prompt tokens the provider served from its prefix cache. @default the prompt price */
+  cached_prompt: z.number().min(0).optional(),
 });
 export type Price = z.infer<typeof PriceSchema>;
 
@@ -37,11 +39,16 @@ export function loadPriceTable(path: string): PriceTable {
   return parsed.data;
 }
 
-/** Cost of one reply in USD, or undefined when the model has no price. */
-export function costOf(table: PriceTable | undefined, model: string, promptTokens: number, completionTokens: number): number | undefined {
+/**
+ * Cost of one reply in USD, or undefined when the model has no price. Prompt tokens the provider served
+ * from its cache (`cachedPromptTokens`, part of `promptTokens`) cost `cached_prompt` when the table gives it.
+ */
+export function costOf(table: PriceTable | undefined, model: string, promptTokens: number, completionTokens: number, cachedPromptTokens = 0): number | undefined {
   const price = table?.[model];
   if (price === undefined) return undefined;
-  return roundUsd((promptTokens * price.prompt + completionTokens * price.completion) / 1e6);
+  const cached = Math.min(cachedPromptTokens, promptTokens);
+  const cachedPrice = price.cached_prompt ?? price.prompt;
+  return roundUsd(((promptTokens - cached) * price.prompt + cached * cachedPrice + completionTokens * price.completion) / 1e6);
 }
 
 /** Rounds to a millionth of a cent, so sums of many calls do not print float noise. */

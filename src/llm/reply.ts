@@ -9,6 +9,8 @@ const UsageSchema = z.looseObject({
   prompt_tokens: z.number().int().min(0).optional(),
   completion_tokens: z.number().int().min(0).optional(),
   completion_tokens_details: z.looseObject({ reasoning_tokens: z.number().int().min(0).nullable().optional() }).nullable().optional(),
+  /** Prompt tokens the provider served from its prefix cache (OpenAI, vLLM, SGLang report them here). */
+  prompt_tokens_details: z.looseObject({ cached_tokens: z.number().int().min(0).nullable().optional() }).nullable().optional(),
   /** Some OpenAI-compatible servers report it here instead. */
   reasoning_tokens: z.number().int().min(0).nullable().optional(),
 });
@@ -31,6 +33,8 @@ export interface Usage {
   completion_tokens: number;
   /** Present when the server reports it. */
   reasoning_tokens?: number;
+  /** Prompt tokens the provider served from its prefix cache (part of `prompt_tokens`); present when the server reports it. */
+  cached_prompt_tokens?: number;
 }
 
 /** One reply, as the stages use it. */
@@ -84,6 +88,7 @@ export function parseReply(raw: string, mask?: (text: string) => string): { ok: 
   const choice = completion.choices[0]!;
   const usage = completion.usage ?? {};
   const reasoningTokens = usage.completion_tokens_details?.reasoning_tokens ?? usage.reasoning_tokens ?? undefined;
+  const cachedTokens = usage.prompt_tokens_details?.cached_tokens ?? undefined;
   const reasoning = choice.message.reasoning_content ?? choice.message.reasoning ?? undefined;
   return {
     ok: true,
@@ -97,6 +102,7 @@ export function parseReply(raw: string, mask?: (text: string) => string): { ok: 
         prompt_tokens: usage.prompt_tokens ?? 0,
         completion_tokens: usage.completion_tokens ?? 0,
         ...(reasoningTokens === undefined || reasoningTokens === null ? {} : { reasoning_tokens: reasoningTokens }),
+        ...(cachedTokens === undefined || cachedTokens === null ? {} : { cached_prompt_tokens: cachedTokens }),
       },
       model: completion.model,
     },

@@ -22,7 +22,7 @@ export function withAccounting(inner: ChatModel, options: { stats: StageStats; p
       if (!result.ok) return { ...result, meta: { ...result.meta, latency_ms: Math.round(performance.now() - started) } };
       stats.add(LLM_COUNTERS.calls);
       if (result.meta === undefined) return result;
-      const meta = withCost(result.meta, costOf(prices, request.model, result.reply.usage.prompt_tokens, result.reply.usage.completion_tokens));
+      const meta = withCost(result.meta, costOf(prices, request.model, result.reply.usage.prompt_tokens, result.reply.usage.completion_tokens, result.reply.usage.cached_prompt_tokens));
       if (meta.cached) stats.add(LLM_COUNTERS.cacheHits);
       else countSpend(stats, meta);
       return { ...result, meta };

@@ -1,7 +1,7 @@
 import type { StageRuntime } from '../core/session.js';
 import type { ChatModel } from '../llm/chat-model.js';
 import type { EndpointOptions } from '../llm/endpoint-options.js';
-import { openEndpointModel } from '../llm/open-endpoint.js';
+import { openEndpointModel, requirePrices } from '../llm/open-endpoint.js';
 import { offlineGenerationModel } from './generate/offline-models.js';
 import { rulesJudgeModel } from './judge/rules-model.js';
 
@@ -32,7 +32,9 @@ export function canonicalModelName(name: string): string {
  * its key: a missing one is exit 78 before any input is read).
  */
 export function openGenerationModel(runtime: StageRuntime, options: EndpointOptions & { model: string }): ChatModel {
-  return isOfflineModel(options.model) ? offlineGenerationModel(options.model, runtime) : openEndpointModel(runtime, options);
+  if (isOfflineModel(options.model)) return offlineGenerationModel(options.model, runtime);
+  requirePrices(runtime, options, [options.model]);
+  return openEndpointModel(runtime, options);
 }
 
 /**
@@ -41,6 +43,7 @@ export function openGenerationModel(runtime: StageRuntime, options: EndpointOpti
  * alone opens none and needs no key).
  */
 export function openJudgeModels(runtime: StageRuntime, options: EndpointOptions, names: readonly string[]): Map<string, ChatModel> {
+  requirePrices(runtime, options, names.filter((name) => name !== RULES_JUDGE));
   let endpoint: ChatModel | undefined;
   return new Map(names.map((name) => [name, name === RULES_JUDGE ? rulesJudgeModel() : (endpoint ??= openEndpointModel(runtime, options))]));
 }

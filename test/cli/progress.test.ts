@@ -52,6 +52,15 @@ describe('progress lines', () => {
     expect(progressText(snapshots([{ stats: king, source: false }], now)[0]!)).toBe('king: in 3, out 0, 3 in flight, 0 failed, $0.0123');
   });
 
+  test('with --max-cost: spend against the budget (the process\'s spend, shared by its stages)', () => {
+    const now = 5_000;
+    const judge = stats('judge', { in: 3, inFlight: 3 }, 2, now);
+    judge.add('cost_usd', 0.0123);
+    judge.counters.set('budget.max_usd', 5);
+    judge.counters.set('budget.spent_usd', 3.21);
+    expect(progressText(snapshots([{ stats: judge, source: false }], now)[0]!)).toBe('judge: in 3, out 0, 3 in flight, 0 failed, $0.0123, budget $3.2100 of $5.00 spent');
+  });
+
   test('short counts and durations', () => {
     expect([shortCount(999), shortCount(1234), shortCount(56_789), shortCount(2_500_000), shortCount(45_000_000)]).toEqual(['999', '1.2k', '57k', '2.5M', '45M']);
     expect([duration(45), duration(185), duration(7620)]).toEqual(['45s', '3m05s', '2h07m']);

@@ -164,6 +164,8 @@ export interface DuelPipeOptions {
   seed?: number;
   /** Extra flags for the LLM stages (king, challenge, judge). */
   llm?: readonly string[];
+  /** Extra flags for td judge alone (e.g. `--panel full`). */
+  judge?: readonly string[];
   /** Run the LLM stages with `--no-cache` (every run asks everything). @default false */
   noCache?: boolean;
 }
@@ -189,7 +191,7 @@ export function duelPipe(options: DuelPipeOptions): PipeStage[] {
     { name: 'tee-sampled', args: [], command: ['tee', files.sampled] },
     { name: 'king', args: llm },
     { name: 'challenge', args: llm },
-    { name: 'judge', args: ['--judges', TEST_JUDGES, ...llm] },
+    { name: 'judge', args: ['--judges', TEST_JUDGES, ...llm, ...(options.judge ?? [])] },
     { name: 'tee-scored', args: [], command: ['tee', files.scored] },
     { name: 'report', args: ['--out', files.report, ...errors] },
   ];

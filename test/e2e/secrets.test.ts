@@ -47,7 +47,10 @@ describe('secrets, end to end', () => {
     const files = duelFiles(dir);
     // The key under a name of the user's choosing: only the LLM layer's registration of the value it
     // read can protect it (CHUTES_API_KEY is known to every redactor from the start).
-    const result = await runPipe(duelPipe({ url: server.url, files, count: 16, llm: ['--retries', '2', '--api-key-env', 'TD_E2E_KEY'] }), {
+    // --panel full: every judge-order is asked, so the judge requests refused as bad become abstentions; 24
+    // turns, because the faults are drawn by hashing each request and 16 turns of judge/2 requests drew none
+    // refused as bad on a turn that did not also fail.
+    const result = await runPipe(duelPipe({ url: server.url, files, count: 24, llm: ['--retries', '2', '--api-key-env', 'TD_E2E_KEY'], judge: ['--panel', 'full'] }), {
       dir,
       env: { TD_E2E_KEY: KEY, CHUTES_API_KEY: '', HF_TOKEN },
     });
@@ -56,7 +59,7 @@ describe('secrets, end to end', () => {
 
     // The key was really used, and the echoes really happened.
     const requests = server.chatRequests();
-    expect(requests.length).toBeGreaterThan(16);
+    expect(requests.length).toBeGreaterThan(24);
     expect(requests.every((r) => r.headers.authorization === `Bearer ${KEY}`)).toBe(true);
     const errors = readJsonl(files.errors).filter((e) => e.stage !== 'sample');
     expect(errors.length).toBeGreaterThan(0);

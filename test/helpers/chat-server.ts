@@ -72,7 +72,7 @@ export interface Completion {
   reasoning?: string;
   reasoning_content?: string;
   finish_reason?: string | null;
-  usage?: { prompt_tokens: number; completion_tokens: number; completion_tokens_details?: { reasoning_tokens?: number } };
+  usage?: { prompt_tokens: number; completion_tokens: number; completion_tokens_details?: { reasoning_tokens?: number }; prompt_tokens_details?: { cached_tokens?: number } };
   model?: string;
   /** Extra delay before this reply, on top of the server's latency. */
   delayMs?: number;
@@ -171,6 +171,48 @@ export const scripts = {
       return replies.bash(`Next step for ${tag}.`, `grep -rn "step_${tag}" .`);
     };
   },
+  /**
+   * A simulated judge panel (`SIM_PANEL` unless given): every judge request is answered with a verdict
+   * decided by the seed, the judge, the turn and the candidates' text only (never by arrival order), so
+   * reruns and caches compare exactly. A candidate's quality is a hash of the seed, the conversation and
+   * its text, uniform in [0, 1): a duel is clear when the two are far apart and close when they are near.
+   * With `prefixCache`, replies report the prompt tokens a provider's prefix cache would have served.
+   */
+  judgePanel(options: { seed?: number; judges?: readonly SimJudge[]; prefixCache?: PrefixCache } = {}): Script {
+    const seed = options.seed ?? 0;
+    const judges = new Map((options.judges ?? SIM_PANEL).map((judge) => [judge.model, judge]));
+    const fallback = (options.judges ?? SIM_PANEL)[0]!;
+    return (request) => {
+      const body = request.body;
+      const user = body?.messages.find((m) => m.role === 'user')?.content ?? '';
+      const a = judgeBlock(user, 'CANDIDATE A');
+      const b = judgeBlock(user, 'CANDIDATE B');
+      const conversation = judgeBlock(user, 'CONVERSATION') ?? '';
+      if (body === undefined || a === undefined || b === undefined) return { content: 'not a judge request' };
+      const judge = judges.get(body.model) ?? fallback;
+      const turn = digest(conversation).slice(0, 16);
+      // Text that differs only in spacing and case is the same candidate to a judge.
+      const same = (text: string): string => text.toLowerCase().replace(/\s+/g, ' ').trim();
+      const quality = (text: string): number => unitHash(`${seed}:quality:${turn}:${same(text)}`);
+      const perceived = (text: string): number => quality(text) + judge.perception * normalHash(`${seed}:perceive:${judge.model}:${turn}:${same(text)}`);
+      // This verdict's own draw: the order shown (the candidates' order) and the attempt (`seen`) decide it.
+      const call = `${seed}:call:${judge.model}:${turn}:${digest(a).slice(0, 16)}:${digest(b).slice(0, 16)}:${request.seen}`;
+      const promptChars = body.messages.reduce((n, m) => n + m.content.length, 0);
+      const usage = (content: string) => ({
+        prompt_tokens: Math.ceil(promptChars / 4),
+        completion_tokens: Math.ceil(content.length / 4),
+        ...(options.prefixCache ? { prompt_tokens_details: { cached_tokens: Math.floor(options.prefixCache.lookup(body.model, body.messages.map((m) => `${m.role}\n${m.content}\n`).join('')) / 4) } } : {}),
+      });
+      let content: string;
+      if (unitHash(`${call}:abstain`) < judge.abstainRate) content = 'Both candidates have merit; I cannot decide between them.';
+      else if (unitHash(`${call}:bias`) < judge.positionBias) content = simVerdict('A', 'A reads as the stronger step.');
+      else {
+        const margin = perceived(a) - perceived(b) + judge.verdictNoise * normalHash(`${call}:noise`);
+        content = simVerdict(Math.abs(margin) < judge.tieBand ? 'tie' : margin > 0 ? 'A' : 'B', 'The decisive difference is in correctness and grounding.');
+      }
+      return { content, usage: usage(content) };
+    };
+  },
   /** Replies in order of arrival; the last one repeats. */
   sequence(list: readonly ScriptedReply[]): Script {
     return (request) => list[Math.min(request.index, list.length - 1)]!;
@@ -196,6 +238,91 @@ export const scripts = {
     };
   },
 };
+
+/**
+ * One simulated judge of `scripts.judgePanel`. Each judge sees every candidate's quality through its own
+ * noise (the same in both orders), so judges disagree on close duels; on top of that, each verdict may be
+ * position-biased (the candidate shown first, whatever it is), a tie when the two look alike, drawn with
+ * some noise of its own (so a judge can flip between orders), or unparseable (an abstention).
+ */
+export interface SimJudge {
+  model: string;
+  /** Share of verdicts that pick the candidate shown first regardless (10-30% in published studies). */
+  positionBias: number;
+  /** Perceived quality differences below this are a tie. */
+  tieBand: number;
+  /** Spread of this judge's view of each candidate's quality (judges disagree through it). */
+  perception: number;
+  /** Spread of the per-verdict noise (a judge disagrees with itself through it). */
+  verdictNoise: number;
+  /** Share of replies with no verdict in them. */
+  abstainRate: number;
+}
+
+/**
+ * The simulated panel of the tests and the bench: three judges, position bias from 10% to 28%. Tuned so
+ * that (measured by the bench over 1,000 duels) two judges agree on about 76% of verdicts, about a
+ * fifth of position-swapped pairs flip, and duels range from clear to close.
+ */
+export const SIM_PANEL: readonly SimJudge[] = [
+  { model: 'sim/judge-a', positionBias: 0.1, tieBand: 0.015, perception: 0.05, verdictNoise: 0.03, abstainRate: 0.01 },
+  { model: 'sim/judge-b', positionBias: 0.15, tieBand: 0.02, perception: 0.05, verdictNoise: 0.04, abstainRate: 0.02 },
+  { model: 'sim/judge-c', positionBias: 0.25, tieBand: 0.01, perception: 0.06, verdictNoise: 0.05, abstainRate: 0.02 },
+];
+
+/** A standard normal from two uniform hashes (Box-Muller). */
+function normalHash(key: string): number {
+  const u = Math.max(unitHash(`${key}:u`), 1e-12);
+  const v = unitHash(`${key}:v`);
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+/** The fenced block `name` of a judge request, read with the request's own marker. */
+function judgeBlock(content: string, name: string): string | undefined {
+  const marker = /<<<NAME ([0-9a-f]{16})>>>/.exec(content)?.[1];
+  if (marker === undefined) return undefined;
+  const open = `<<<${name} ${marker}>>>\n`;
+  const start = content.indexOf(open);
+  if (start < 0) return undefined;
+  const end = content.indexOf(`\n<<<END ${name} ${marker}>>>`, start);
+  return end < 0 ? undefined : content.slice(start + open.length, end);
+}
+
+/**
+ * A provider's automatic prefix cache, as vLLM keeps it: the prompt in blocks of `blockChars`, each
+ * block's hash chained to the one before; the prompt tokens of the leading blocks already seen by the
+ * same model are reported as `usage.prompt_tokens_details.cached_tokens` (chars / 4, as the usage estimate).
+ */
+export class PrefixCache {
+  private readonly seen = new Map<string, Set<string>>();
+
+  constructor(private readonly blockChars = 256) {}
+
+  /** The cached prompt characters of `text` for `model`, and remembers its blocks. */
+  lookup(model: string, text: string): number {
+    let blocks = this.seen.get(model);
+    if (!blocks) this.seen.set(model, (blocks = new Set()));
+    let chain = '';
+    let cached = 0;
+    let hit = true;
+    for (let at = 0; at + this.blockChars <= text.length; at += this.blockChars) {
+      chain = digest(`${chain}\0${text.slice(at, at + this.blockChars)}`);
+      if (hit && blocks.has(chain)) cached += this.blockChars;
+      else hit = false;
+      blocks.add(chain);
+    }
+    return cached;
+  }
+}
+
+/** A verdict reply as a judge writes it: scores that agree with the winner. */
+function simVerdict(winner: 'A' | 'B' | 'tie', reason: string): string {
+  const high = { correctness: 8, grounding: 8, progress: 7, protocol: 8, efficiency: 7 };
+  const low = { correctness: 5, grounding: 6, progress: 4, protocol: 7, efficiency: 6 };
+  const even = { correctness: 6, grounding: 6, progress: 6, protocol: 7, efficiency: 6 };
+  const [a, b] = winner === 'A' ? [high, low] : winner === 'B' ? [low, high] : [even, even];
+  return JSON.stringify({ reason, scores: { A: a, B: b }, winner });
+}
 
 function readBody(request: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {

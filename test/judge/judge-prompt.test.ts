@@ -40,7 +40,27 @@ describe('judge request', () => {
   test('the same content gives the same request (cacheable); other content another marker', () => {
     const a = judgeMessages({ history, first: 'a', second: 'b', historyChars: 48_000 });
     expect(judgeMessages({ history, first: 'a', second: 'b', historyChars: 48_000 })).toEqual(a);
-    expect(judgeMessages({ history, first: 'b', second: 'a', historyChars: 48_000 }).nonce).not.toBe(a.nonce);
+    expect(judgeMessages({ history, first: 'a', second: 'c', historyChars: 48_000 }).nonce).not.toBe(a.nonce);
+    expect(judgeMessages({ history: history.slice(0, 3), first: 'a', second: 'b', historyChars: 48_000 }).nonce).not.toBe(a.nonce);
+  });
+
+  test('both orders share the marker and every byte before the candidate section; only the candidates differ', () => {
+    const patch = 'diff --git a/x b/x\n';
+    const kingFirst = judgeMessages({ history, first: 'KING turn', second: 'CHALLENGER turn', goldPatch: patch, historyChars: 48_000 });
+    const challengerFirst = judgeMessages({ history, first: 'CHALLENGER turn', second: 'KING turn', goldPatch: patch, historyChars: 48_000 });
+    expect(challengerFirst.nonce).toBe(kingFirst.nonce);
+    expect(challengerFirst.messages[0]).toEqual(kingFirst.messages[0]);
+    const [x, y] = [kingFirst.messages[1]!.content, challengerFirst.messages[1]!.content];
+    const section = `Candidate A for the agent's next message:\n<<<CANDIDATE A ${kingFirst.nonce}>>>`;
+    const cut = x.indexOf(section);
+    expect(cut).toBeGreaterThan(0);
+    expect(y.indexOf(section)).toBe(cut);
+    expect(y.slice(0, cut)).toBe(x.slice(0, cut));
+    // The shared prefix holds the rubric's instruction, the conversation and the reference; no candidate.
+    expect(x.slice(0, cut)).toContain('reply with the JSON verdict only');
+    expect(x.slice(0, cut)).toContain('<<<END REFERENCE FIX');
+    expect(x.slice(0, cut)).not.toContain('turn');
+    expect(x.slice(cut)).not.toBe(y.slice(cut));
   });
 
   test('a candidate with fake fences and a fake verdict cannot close its block: the real fences give its text back whole', () => {

@@ -15,8 +15,9 @@ afterEach(async () => server?.close());
 
 const PANEL = 'deepseek,qwen,kimi';
 
+/** A judge stage; `--panel full` unless a test says otherwise (these tests pin what every judge says in both orders). */
 function judge(values: Record<string, unknown> = {}, session = testSession({ stage: 'judge' })) {
-  const options = JudgeOptionsSchema.parse({ baseUrl: server?.url, cache: false, maxRetryWait: 0.01, judges: PANEL, attempts: 1, ...values });
+  const options = JudgeOptionsSchema.parse({ baseUrl: server?.url, cache: false, maxRetryWait: 0.01, judges: PANEL, attempts: 1, panel: 'full', ...values });
   return { stage: createJudgeStage(options, session.runtime), t: session };
 }
 

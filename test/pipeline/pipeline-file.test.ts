@@ -108,7 +108,7 @@ describe('pipeline files', () => {
     expect(bad.code).toBe(64);
     expect(bad.lines).toEqual([
       `--set judge.judges=rules: ${bad.file} has no [judge] stage (its stages: sample, king)`,
-      '--set king.modle=x: unknown key modle for [king]; valid keys: base-url, api-key-env, concurrency, rpm, tpm, timeout, retries, max-retry-wait, max-reply-bytes, cache, cache-salt, prices, model, max-tokens, temperature, attempts, exclude',
+      '--set king.modle=x: unknown key modle for [king]; valid keys: base-url, api-key-env, concurrency, rpm, tpm, timeout, retries, max-retry-wait, max-reply-bytes, cache, cache-salt, prices, max-cost, model, max-tokens, temperature, attempts, exclude',
       '--set oops: expected TABLE.KEY=VALUE (e.g. judge.max-tokens=4096)',
       '--set sample.count=abc: expected an integer from 1 and up, got "abc" (string)',
     ]);

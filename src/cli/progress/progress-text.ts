@@ -13,6 +13,8 @@ export interface StageSnapshot {
   tokens: number;
   /** Present once a price table has priced a call. */
   costUsd: number | undefined;
+  /** `--max-cost`: the process's budget and what it has spent of it, when one is set. */
+  budget?: { maxUsd: number; spentUsd: number } | undefined;
   /** Records finished (out or failed; out alone for a source) per second since the stage started. */
   rate: number;
   /** Seconds left at the current rate, when the total is known. */
@@ -49,6 +51,7 @@ export function snapshots(stages: readonly TrackedStage[], now = Date.now()): St
       retries: stats.get(LLM_COUNTERS.retries),
       tokens: stats.get(LLM_COUNTERS.promptTokens) + stats.get(LLM_COUNTERS.completionTokens),
       costUsd: stats.counters.has(LLM_COUNTERS.costUsd) ? stats.get(LLM_COUNTERS.costUsd) : undefined,
+      budget: stats.counters.has(LLM_COUNTERS.budgetUsd) ? { maxUsd: stats.get(LLM_COUNTERS.budgetUsd), spentUsd: stats.get(LLM_COUNTERS.budgetSpentUsd) } : undefined,
       rate,
       etaSeconds,
     };
@@ -79,6 +82,7 @@ export function progressText(s: StageSnapshot): string {
   if (s.retries > 0) parts.push(`${shortCount(s.retries)} retries`);
   if (s.tokens > 0) parts.push(`${shortCount(s.tokens)} tokens`);
   if (s.costUsd !== undefined) parts.push(`$${s.costUsd.toFixed(4)}`);
+  if (s.budget !== undefined) parts.push(`budget $${s.budget.spentUsd.toFixed(4)} of $${s.budget.maxUsd.toFixed(2)} spent`);
   if (s.rate > 0) parts.push(`${s.rate < 10 ? s.rate.toFixed(1) : Math.round(s.rate)}/s`);
   if (s.etaSeconds !== undefined) parts.push(`ETA ${duration(s.etaSeconds)}`);
   return `${s.stage}: ${parts.join(', ')}`;

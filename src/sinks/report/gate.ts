@@ -10,7 +10,15 @@ export interface GateOptions {
   minParsedFraction: number;
   resamples: number;
   seed: number;
+  /** Parsed turns whose panel stopped early and whose preference is the full panel's estimate. @default 0 */
+  estimated?: number;
 }
+
+/** What the gate averages per turn, as duel.json states it. */
+export const GATE_ESTIMATORS = {
+  mean: 'mean preference over the verdicts of each turn',
+  estimate: "mean preference over the verdicts of each turn; for turns whose panel stopped early, the full panel's estimated mean preference (judgement.preference_estimate)",
+} as const;
 
 /** `DIR/duel.json`: whether the challenger beat its opponent by enough, with enough turns parsed. */
 export interface Gate {
@@ -33,6 +41,10 @@ export interface Gate {
   seed: number;
   min_margin: number;
   min_parsed_fraction: number;
+  /** What the gate averages per turn (see GATE_ESTIMATORS). */
+  estimator: string;
+  /** Parsed turns whose panel stopped early (adaptive or confident), counted at the full panel's estimate. */
+  estimated_turns: number;
 }
 
 /** Rounds for the written files (the decision itself uses the exact values). */
@@ -80,6 +92,8 @@ export function decideGate(preferences: ArrayLike<number>, parseFail: number, op
     seed: options.seed,
     min_margin: options.minMargin,
     min_parsed_fraction: options.minParsedFraction,
+    estimator: (options.estimated ?? 0) > 0 ? GATE_ESTIMATORS.estimate : GATE_ESTIMATORS.mean,
+    estimated_turns: options.estimated ?? 0,
   };
 }
 

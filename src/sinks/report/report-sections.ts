@@ -103,6 +103,12 @@ export function reportSections(model: ReportModel): Section[] {
     paragraphs: [
       `The challenger passes when the one-sided ${Math.round(g.confidence * 100)}% percentile-bootstrap lower bound of its margin over 0.5 is above ${g.min_margin} ` +
         `and at least ${g.min_parsed_fraction} of the judged turns parsed (${g.resamples} resamples over parsed turns, seed ${g.seed}).`,
+      ...(g.estimated_turns > 0
+        ? [
+            `${g.estimated_turns} of the ${g.parsed} parsed turns stopped their judge panel early (td judge --panel adaptive or confident): the gate counts them at the full panel's estimated mean preference ` +
+              `(judgement.preference_estimate), not at the mean of the verdicts asked, which leans to the extremes a panel stops on (see docs/judge.md).`,
+          ]
+        : []),
     ],
     plots: [],
     tables: [

@@ -95,7 +95,7 @@ export function createReportSink(options: ReportOptions, runtime: StageRuntime):
 
   const finish = async (): Promise<ReportResult> => {
     await files.close();
-    const gate = decideGate(stats.preferences.values(), stats.parseFailed, options);
+    const gate = decideGate(stats.preferences.values(), stats.parseFailed, { ...options, estimated: stats.estimated });
     // The adapter's counts: every record read, and those it rejected (contract, duplicate id).
     const model = buildReportModel(stats, gate, { read: runtime.stats.in, invalid: runtime.stats.failed }, options, review?.summary());
     writeFileSync(path('duel.json'), redactor.apply(JSON.stringify(gate, null, 2)) + '\n');

@@ -50,6 +50,18 @@ export function turnRow(record: ScoredRecord, outcome: TurnOutcome, mark?: 'acce
   };
 }
 
+/**
+ * A parsed turn's preference as the gate counts it. A turn whose adaptive or confident panel stopped
+ * early carries `judgement.preference_estimate`, the posterior mean of what the full panel's mean
+ * preference would have been (td judge's stopping model): its mean so far is biased, since a panel stops
+ * early exactly on turns whose first verdicts were extreme. Every other turn counts its mean preference.
+ */
+export function gatePreference(record: ScoredRecord): { value: number; estimated: boolean } {
+  const estimate = (record.judgement as { preference_estimate?: unknown }).preference_estimate;
+  if (typeof estimate === 'number' && Number.isFinite(estimate)) return { value: estimate, estimated: true };
+  return { value: record.judgement.preference ?? record.score! / 100, estimated: false };
+}
+
 export interface ActionRow {
   action: ActionStyle;
   turns: number;
@@ -69,8 +81,10 @@ export class ReportStats {
   parseFailed = 0;
   /** Turns by integer score (`floor(score)`, 100 in the last slot). */
   readonly histogram = new Array<number>(101).fill(0);
-  /** Per parsed turn: the challenger's mean preference, for the gate's bootstrap. */
+  /** Per parsed turn: the challenger's mean preference, for the gate's bootstrap (see {@link gatePreference}). */
   readonly preferences = new NumberList();
+  /** Parsed turns whose panel stopped early: the gate took the full panel's estimate for them. */
+  estimated = 0;
   readonly dimensions = new DimensionStats();
   readonly judges = new JudgeHealth();
   readonly usage = new UsageStats();
@@ -98,7 +112,9 @@ export class ReportStats {
     if (record.score === null) this.parseFailed++;
     else {
       this.histogram[Math.min(100, Math.floor(record.score))]!++;
-      this.preferences.push(record.judgement.preference ?? record.score / 100);
+      const { value, estimated } = gatePreference(record);
+      this.preferences.push(value);
+      if (estimated) this.estimated++;
       this.dimensions.observe(record.judgement.dimensions);
       action.parsed++;
       if (row.outcome === 'final') action.final++;

@@ -3,7 +3,7 @@ import type { Message } from '../../contract/message.js';
 import { historyBudget, renderHistory, trimMiddle } from './history.js';
 
 /** Bumped whenever a judge request changes in any way (it is part of the cache key). */
-export const JUDGE_PROMPT_VERSION = 'judge/1';
+export const JUDGE_PROMPT_VERSION = 'judge/2';
 /** Characters of each candidate shown at most (a turn is one command: this cuts only runaway replies). */
 export const CANDIDATE_BUDGET = 12_000;
 /** Characters of the gold patch shown at most. */
@@ -57,14 +57,16 @@ export interface JudgePrompt {
 }
 
 /**
- * The fence marker of one request: 16 hex digits of SHA-256 over everything the request shows. Text
- * inside a block cannot close it, because it would have to contain a hash of itself. Derived rather
- * than drawn at random so that the same request is the same bytes on a rerun and is answered from the
- * cache; in the astronomically unlikely case that it occurs in the shown text, the next one is taken.
+ * The fence marker of one turn's requests: 16 hex digits of SHA-256 over everything they show, the two
+ * candidates taken as a set (sorted), so both orders share one marker and, with it, their bytes up to
+ * the candidates (a provider's prefix cache serves the second order and every later judge). Text inside
+ * a block cannot close it, because it would have to contain a hash of itself. Derived rather than drawn
+ * at random so that the same request is the same bytes on a rerun and is answered from the cache; in the
+ * astronomically unlikely case that it occurs in the shown text, the next one is taken.
  */
 export function fenceNonce(shown: readonly string[]): string {
   for (let round = 0; ; round++) {
-    const hash = createHash('sha256').update(`td-judge-fence/1\0${round}`);
+    const hash = createHash('sha256').update(`td-judge-fence/2\0${round}`);
     for (const part of shown) hash.update('\0').update(part);
     const nonce = hash.digest('hex').slice(0, 16);
     if (!shown.some((part) => part.includes(nonce))) return nonce;
@@ -75,13 +77,19 @@ function block(name: string, nonce: string, body: string): string {
   return `<<<${name} ${nonce}>>>\n${body}\n<<<END ${name} ${nonce}>>>`;
 }
 
-/** One judge request: the rubric as the system message; the conversation, the reference and the two candidates, fenced. */
+/**
+ * One judge request: the rubric as the system message; the conversation and the reference, fenced,
+ * then the two candidates. Everything before the candidates is the same bytes for both orders and every
+ * judge of the turn (the marker does not depend on the order), so it is the prefix a provider caches;
+ * only the candidate section, last, differs.
+ */
 export function judgeMessages(input: JudgePromptInput): JudgePrompt {
   const conversation = renderHistory(input.history, historyBudget(input.historyChars));
   const first = trimMiddle(input.first, CANDIDATE_BUDGET);
   const second = trimMiddle(input.second, CANDIDATE_BUDGET);
   const patch = input.goldPatch === undefined || input.goldPatch.trim() === '' ? undefined : trimMiddle(input.goldPatch.trimEnd(), GOLD_PATCH_BUDGET);
-  const nonce = fenceNonce([conversation, first, second, ...(patch === undefined ? [] : [patch])]);
+  const candidates = first <= second ? [first, second] : [second, first];
+  const nonce = fenceNonce([conversation, ...(patch === undefined ? [] : [patch]), ...candidates]);
 
   const sections = [
     `Every block below opens with a line <<<NAME ${nonce}>>> and closes with the line <<<END NAME ${nonce}>>>; no other line opens or closes a block.`,
@@ -90,9 +98,9 @@ export function judgeMessages(input: JudgePromptInput): JudgePrompt {
   if (patch !== undefined) {
     sections.push(`The reference fix: the code change merged for this task. The agent has not seen it.\n${block('REFERENCE FIX', nonce, patch)}`);
   }
+  sections.push(`Two candidates for the agent's next message follow, A then B. Judge them by the rubric, then reply with the JSON verdict only.`);
   sections.push(`Candidate A for the agent's next message:\n${block('CANDIDATE A', nonce, first)}`);
   sections.push(`Candidate B for the agent's next message:\n${block('CANDIDATE B', nonce, second)}`);
-  sections.push(`Judge candidates A and B by the rubric, then reply with the JSON verdict only.`);
   return {
     messages: [
       { role: 'system', content: RUBRIC },

@@ -4,6 +4,7 @@ import { flagsOf, option } from '../../core/option-flags.js';
 import type { FlagSpec } from '../../core/stage-spec.js';
 import { DEFAULT_MODEL, ENDPOINT_FLAGS, endpointOptionShape } from '../../llm/endpoint-options.js';
 import { canonicalModelName } from '../chat-models.js';
+import { PANEL_MODES } from './panel.js';
 
 /**
  * The default panel: one judge each from the DeepSeek, Qwen3-Thinking and Kimi families, under the ids
@@ -127,9 +128,33 @@ const judgeOptionShape = {
     flags: '--history-chars <n>',
     help: 'characters of the conversation shown to the judges at most',
   }),
+  /** How much of the panel a turn asks: `adaptive` stops once the bucket is settled, `confident` once it is likely enough, `full` asks all. */
+  panel: option(z.enum(PANEL_MODES, { error: `expected one of ${PANEL_MODES.join('|')}` }).default('adaptive'), {
+    flags: '--panel <mode>',
+    help: 'adaptive: stop asking once no verdict left could change the bucket; confident: also once the bucket is likely enough (--agreement); full: every judge in both orders',
+  }),
+  /** `--panel confident` stops once the chance that the full panel puts the turn in another bucket is below 1 - this. */
+  agreement: option(decimal(0.5, 1).default(0.98), {
+    flags: '--agreement <p>',
+    help: "--panel confident: stop once the full panel's bucket would differ with a chance below 1 - p",
+  }),
+  /** The bucket thresholds the panel stops on: td report's `--final-min` (set them alike). */
+  finalMin: option(decimal(0, 100).default(80), {
+    flags: '--final-min <score>',
+    help: "the final bucket's lowest score the panel stops on (td report's --final-min)",
+  }),
+  /** The bucket thresholds the panel stops on: td report's `--defeat-min` (set them alike). */
+  defeatMin: option(decimal(0, 100).default(66), {
+    flags: '--defeat-min <score>',
+    help: "the refined bucket's lowest score the panel stops on (td report's --defeat-min)",
+  }),
 };
 
-export const JudgeOptionsSchema = z.object({ ...endpointOptionShape, ...judgeOptionShape });
+export const JudgeOptionsSchema = z.object({ ...endpointOptionShape, ...judgeOptionShape }).superRefine((options, ctx) => {
+  if (options.finalMin < options.defeatMin) {
+    ctx.addIssue({ code: 'custom', path: ['finalMin'], input: options.finalMin, message: `expected a score of at least --defeat-min (${options.defeatMin})` });
+  }
+});
 export type JudgeOptions = z.infer<typeof JudgeOptionsSchema>;
 
 export const JUDGE_FLAGS: readonly FlagSpec[] = [...flagsOf(judgeOptionShape), ...ENDPOINT_FLAGS];
