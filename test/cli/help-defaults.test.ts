@@ -55,7 +55,8 @@ interface Command {
 
 const COMMANDS: Command[] = [
   ...STAGES.map((spec): Command => ({ name: spec.name, own: spec.options, shared: CommonOptionsSchema })),
-  { name: 'run', own: CommonOptionsSchema, extra: ['set'] },
+  // --set and --max-cost pass settings on to the pipeline file's tables (--max-cost is --set llm.max-cost).
+  { name: 'run', own: CommonOptionsSchema, extra: ['set', 'max-cost'] },
   { name: 'view', own: ViewOptionsSchema },
   { name: 'push', own: PushOptionsSchema },
 ];
